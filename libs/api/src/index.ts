@@ -1,0 +1,3 @@
+export * from './meta';
+export * from './field-errors';
+export * from './status';

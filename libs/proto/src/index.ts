@@ -1,0 +1,37 @@
+export type { AdmissionServicePort, AuthServicePort, CallContext, Closeable, StorageServicePort } from './ports';
+export {
+  ExtraValue,
+  GroupVersionKind,
+  GroupVersionResource,
+  ResourceRef,
+  Status,
+  StatusCause,
+  StatusDetails,
+  UserInfo,
+} from './generated/portico/common/v1/common';
+export {
+  CreateRequest,
+  CreateResponse,
+  CurrentRevisionRequest,
+  CurrentRevisionResponse,
+  DeleteRequest,
+  DeleteResponse,
+  GetRequest,
+  GetResponse,
+  ListRequest,
+  ListResponse,
+  Preconditions,
+  UpdateRequest,
+  UpdateResponse,
+  WatchEvent,
+  WatchReplayRequest,
+  WatchReplayResponse,
+} from './generated/portico/storage/v1/storage';
+export {
+  AuthenticateRequest,
+  AuthenticateResponse,
+  AuthorizeRequest,
+  AuthorizeResponse,
+  Decision,
+} from './generated/portico/auth/v1/auth';
+export { AdmissionRequest, AdmitResponse, ValidateResponse } from './generated/portico/admission/v1/admission';
