@@ -2,7 +2,12 @@
 // workspace imports resolve to TypeScript sources, so tests never need a prior build.
 import { resolve } from 'node:path';
 
-export function projectTestConfig(dir, name) {
+/**
+ * @param {string} dir project root
+ * @param {string} name project name
+ * @param {{ servers?: boolean }} [opts] servers: the project's tests need real etcd and NATS
+ */
+export function projectTestConfig(dir, name, opts = {}) {
   return {
     root: dir,
     resolve: { conditions: ['@portico/source', 'node', 'require', 'default'] },
@@ -11,7 +16,7 @@ export function projectTestConfig(dir, name) {
       name,
       environment: 'node',
       include: ['src/**/*.spec.ts', 'src/**/*.test.ts'],
-      globalSetup: [resolve(import.meta.dirname, 'libs/testing/src/global-setup.ts')],
+      globalSetup: opts.servers ? [resolve(import.meta.dirname, 'libs/testing/src/global-setup.ts')] : [],
       testTimeout: 30_000,
       hookTimeout: 120_000,
       pool: 'forks',
