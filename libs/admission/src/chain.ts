@@ -1,0 +1,100 @@
+// k8s parity: apiserver pkg/admission/chain.go. Plugins run in order; the first denial ends the walk.
+import { isStatusError, toStatus, type KubeObject } from '@portico/api';
+import type {
+  AdmissionRequest,
+  AdmissionServicePort,
+  AdmitResponse,
+  CallContext,
+  Closeable,
+  Status as ProtoStatus,
+  ValidateResponse,
+} from '@portico/proto';
+import type { Attributes, MutationPlugin, Operation, ValidationPlugin } from './attributes';
+
+function decode(b: Buffer | undefined): KubeObject | undefined {
+  return b === undefined || b.length === 0 ? undefined : (JSON.parse(b.toString('utf8')) as KubeObject);
+}
+
+function attributesFrom(req: AdmissionRequest, ctx: CallContext | undefined): Attributes {
+  return {
+    request: req,
+    operation: req.operation as Operation,
+    namespace: req.namespace,
+    name: req.name,
+    group: req.resource?.group ?? '',
+    resource: req.resource?.resource ?? '',
+    subresource: req.subResource,
+    kind: req.kind?.kind ?? '',
+    object: decode(req.object),
+    oldObject: decode(req.oldObject),
+    dryRun: req.dryRun,
+    deadline: ctx?.deadline,
+    warnings: [],
+    auditAnnotations: {},
+  };
+}
+
+/** Converts a denial into the Status that travels back in the response. */
+function denial(e: unknown): ProtoStatus {
+  if (!isStatusError(e)) throw e;
+  const s = toStatus(e);
+  return {
+    code: s.code,
+    reason: s.reason ?? '',
+    message: s.message ?? '',
+    details:
+      s.details === undefined
+        ? undefined
+        : {
+            name: s.details.name ?? '',
+            group: s.details.group ?? '',
+            kind: s.details.kind ?? '',
+            uid: s.details.uid ?? '',
+            causes: (s.details.causes ?? []).map((c) => ({ reason: c.reason ?? '', message: c.message ?? '', field: c.field ?? '' })),
+            retryAfterSeconds: s.details.retryAfterSeconds ?? 0,
+          },
+  };
+}
+
+export class AdmissionChain implements AdmissionServicePort, Closeable {
+  constructor(
+    private readonly mutating: readonly MutationPlugin[],
+    private readonly validating: readonly ValidationPlugin[],
+  ) {}
+
+  async admit(req: AdmissionRequest, ctx?: CallContext): Promise<AdmitResponse> {
+    const a = attributesFrom(req, ctx);
+    let changed = false;
+    try {
+      for (const p of this.mutating) {
+        if (!p.handles(a.operation)) continue;
+        const snapshot = JSON.stringify(a.object);
+        await p.admit(a);
+        if (JSON.stringify(a.object) !== snapshot) changed = true;
+      }
+    } catch (e) {
+      return { allowed: false, status: denial(e), object: Buffer.alloc(0), warnings: a.warnings, auditAnnotations: a.auditAnnotations };
+    }
+    return {
+      allowed: true,
+      status: undefined,
+      object: changed && a.object !== undefined ? Buffer.from(JSON.stringify(a.object)) : Buffer.alloc(0),
+      warnings: a.warnings,
+      auditAnnotations: a.auditAnnotations,
+    };
+  }
+
+  async validate(req: AdmissionRequest, ctx?: CallContext): Promise<ValidateResponse> {
+    const a = attributesFrom(req, ctx);
+    try {
+      for (const p of this.validating) {
+        if (p.handles(a.operation)) await p.validate(a);
+      }
+    } catch (e) {
+      return { allowed: false, status: denial(e), warnings: a.warnings, auditAnnotations: a.auditAnnotations };
+    }
+    return { allowed: true, status: undefined, warnings: a.warnings, auditAnnotations: a.auditAnnotations };
+  }
+
+  async close(): Promise<void> {}
+}
