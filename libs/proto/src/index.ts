@@ -35,3 +35,4 @@ export {
   Decision,
 } from './generated/portico/auth/v1/auth';
 export { AdmissionRequest, AdmitResponse, ValidateResponse } from './generated/portico/admission/v1/admission';
+export * from './grpc';

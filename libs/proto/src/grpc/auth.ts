@@ -1,0 +1,25 @@
+import { Client } from '@grpc/grpc-js';
+import { AuthServiceService, type AuthServiceServer } from '../generated/portico/auth/v1/auth';
+import type { AuthServicePort, Closeable } from '../ports';
+import { GrpcCaller, unaryHandler } from './call';
+import { clientCredentials, DEFAULT_CHANNEL_OPTIONS, DEFAULT_UNARY_TIMEOUT_MS, type GrpcClientOptions } from './options';
+
+/** AuthServicePort over gRPC. */
+export function createAuthClient(target: string, opts?: GrpcClientOptions): AuthServicePort & Closeable {
+  const client = new Client(target, clientCredentials(opts), { ...DEFAULT_CHANNEL_OPTIONS, ...opts?.channelOptions });
+  const caller = new GrpcCaller(client, opts?.defaultTimeoutMs ?? DEFAULT_UNARY_TIMEOUT_MS);
+  const m = AuthServiceService;
+  return {
+    authenticate: (req, ctx) => caller.unary(m.authenticate, req, ctx),
+    authorize: (req, ctx) => caller.unary(m.authorize, req, ctx),
+    close: async () => client.close(),
+  };
+}
+
+/** Serves an AuthServicePort implementation as portico.auth.v1.AuthService. */
+export function authServiceHandlers(impl: AuthServicePort): AuthServiceServer {
+  return {
+    authenticate: unaryHandler((req, ctx) => impl.authenticate(req, ctx)),
+    authorize: unaryHandler((req, ctx) => impl.authorize(req, ctx)),
+  };
+}
