@@ -1,0 +1,166 @@
+// The gateway: the only public endpoint. HTTPS (express 5 on node:https) in front of the filter
+// chain and the handlers; every decision it does not own goes to the auth, admission and storage
+// ports, which are in-process objects or gRPC clients depending on how Portico was started.
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { AdmissionServicePort, AuthServicePort, StorageServicePort } from '@portico/proto';
+import { defaultRegistry, type ResourceDescriptor } from '@portico/registry';
+import { createLogger, renderMetrics } from '@portico/telemetry';
+import { ensureSystemNamespaces } from './bootstrap/system-namespaces';
+import type { ApiResources } from './discovery/api-resources';
+import { buildHandlerChain } from './filters/chain';
+import { HealthEndpoint, type HealthCheck } from './health/health';
+import { nonResourceHandler } from './handlers/non-resource';
+import { resourceHandler } from './handlers/resource-handler';
+import type { Logger } from './logger';
+import { contextOf } from './request/context';
+import { GenericStore } from './store/generic-store';
+import { statusErrors } from '@portico/api';
+
+export interface GatewayOptions {
+  host: string;
+  port: number;
+  tls: { certPem: string; keyPem: string; clientCAPem: string };
+  storage: StorageServicePort;
+  auth: AuthServicePort;
+  admission: AdmissionServicePort;
+  logger?: Logger;
+  /** Defaults to the built-in resources. */
+  api?: ApiResources;
+  requestTimeoutMs?: number;
+  maxRequestBodyBytes?: number;
+  maxInFlight?: { readOnly: number; mutating: number };
+}
+
+export interface Gateway {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** kube-apiserver's MaxRequestBodyBytes. */
+export const maxRequestBodyBytes = 3 * 1024 * 1024;
+
+export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
+  const logger = opts.logger ?? createLogger({ service: 'gateway' });
+  const api: ApiResources = opts.api ?? defaultRegistry();
+  const store = new GenericStore(opts.storage, opts.admission);
+  let shuttingDown = false;
+  let systemNamespacesReady = false;
+  let address = `${opts.host}:${opts.port}`;
+
+  const etcdCheck: HealthCheck = {
+    name: 'etcd',
+    check: async () => {
+      await opts.storage.currentRevision({ deadline: Date.now() + 2_000 });
+    },
+  };
+  const ping: HealthCheck = { name: 'ping', check: async () => {} };
+  const log: HealthCheck = { name: 'log', check: async () => {} };
+  const namespacesHook: HealthCheck = {
+    name: 'poststarthook/start-system-namespaces-controller',
+    check: async () => {
+      if (!systemNamespacesReady) throw new Error('not finished');
+    },
+  };
+  const shutdown: HealthCheck = {
+    name: 'shutdown',
+    check: async () => {
+      if (shuttingDown) throw new Error('shutting down');
+    },
+  };
+  const health = [
+    new HealthEndpoint('healthz', [ping, log, etcdCheck, namespacesHook], logger),
+    new HealthEndpoint('livez', [ping, log, etcdCheck, namespacesHook], logger),
+    new HealthEndpoint('readyz', [ping, log, etcdCheck, namespacesHook, shutdown], logger),
+  ];
+  const nonResource = nonResourceHandler({ api, health, metrics: { render: renderMetrics }, serverAddress: () => address });
+  const resources = resourceHandler({ api, store });
+  const chain = buildHandlerChain(
+    async (req, res) => {
+      const ctx = contextOf(req);
+      if (ctx.info.isResourceRequest) return resources(req, res);
+      if (await nonResource(req, res)) return;
+      throw statusErrors.notFoundPath();
+    },
+    {
+      auth: opts.auth,
+      logger,
+      requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
+      maxRequestBodyBytes: opts.maxRequestBodyBytes ?? maxRequestBodyBytes,
+      maxInFlight: opts.maxInFlight ?? { readOnly: 400, mutating: 200 },
+    },
+  );
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.use((req, res) => {
+    // The chain never rejects (panic recovery answers every error), so the promise is only observed.
+    void chain(req, res);
+  });
+
+  const server: Server = createServer(
+    {
+      key: opts.tls.keyPem,
+      cert: opts.tls.certPem,
+      ca: opts.tls.clientCAPem,
+      // Client certificates are asked for but not required: token and anonymous requests come without one.
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+    },
+    app,
+  );
+  server.headersTimeout = 60_000;
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 65_000;
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  address = `${opts.host}:${port}`;
+
+  const namespaces = findNamespaces(api);
+  let bootstrapTimer: NodeJS.Timeout | undefined;
+  const bootstrap = async () => {
+    try {
+      await ensureSystemNamespaces(store, namespaces, logger);
+      systemNamespacesReady = true;
+    } catch (e) {
+      logger.warn({ err: e }, 'system namespaces not created yet, retrying');
+      bootstrapTimer = setTimeout(() => void bootstrap(), 1_000);
+    }
+  };
+  void bootstrap();
+
+  return {
+    port,
+    url: `https://${opts.host}:${port}`,
+    close: async () => {
+      shuttingDown = true;
+      if (bootstrapTimer !== undefined) clearTimeout(bootstrapTimer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 5_000).unref();
+      });
+    },
+  };
+}
+
+function findNamespaces(api: ApiResources): ResourceDescriptor {
+  const d = api.lookup('', 'v1', 'namespaces');
+  if (d === undefined) throw new Error('the registry has no namespaces resource');
+  return d;
+}

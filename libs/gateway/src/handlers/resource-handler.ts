@@ -1,0 +1,226 @@
+// The REST verbs of every resource, driven by its descriptor (k8s: the endpoint installer plus the
+// handlers in pkg/endpoints/handlers). Nothing here knows a resource by name.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { stringify as yamlStringify } from 'yaml';
+import {
+  groupVersionString,
+  isPlainObject,
+  parseFieldSelector,
+  parseGroupVersion,
+  statusErrors,
+  type KubeObject,
+} from '@portico/api';
+import type { ResourceDescriptor } from '@portico/registry';
+import type { ApiResources } from '../discovery/api-resources';
+import { callContext, contextOf, type RequestContext } from '../request/context';
+import { writeRawJson, writeJson } from '../responses/writers';
+import type { GenericStore, WriteOptions } from '../store/generic-store';
+import { decodeBody, negotiateResponse, type ResponseFormat } from './negotiation';
+import { parseDeleteOptions, parseListOptions, parseWriteOptions } from './options';
+
+export interface ResourceHandlerDeps {
+  api: ApiResources;
+  store: GenericStore;
+}
+
+function send(res: ServerResponse, ctx: RequestContext, format: ResponseFormat, code: number, body: unknown): void {
+  writeWarnings(res, ctx.warnings);
+  if (format === 'yaml') {
+    res.statusCode = code;
+    res.setHeader('Content-Type', 'application/yaml');
+    res.end(yamlStringify(body));
+    return;
+  }
+  writeJson(res, code, body, { pretty: ctx.pretty });
+}
+
+function sendRaw(res: ServerResponse, ctx: RequestContext, format: ResponseFormat, code: number, raw: Buffer | string): void {
+  if (format === 'yaml' || ctx.pretty) return send(res, ctx, format, code, JSON.parse(raw.toString()));
+  writeWarnings(res, ctx.warnings);
+  writeRawJson(res, code, raw);
+}
+
+/** One `Warning: 299 - "text"` header per warning, as kube-apiserver writes them. */
+function writeWarnings(res: ServerResponse, warnings: string[]): void {
+  if (warnings.length === 0 || res.headersSent) return;
+  const unique = [...new Set(warnings)];
+  res.setHeader(
+    'Warning',
+    unique.map((w) => `299 - "${w.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\r\n]/g, ' ')}"`),
+  );
+}
+
+/** The object in a create or update body, with its apiVersion/kind checked against the URL. */
+function decodeObject(desc: ResourceDescriptor, ctx: RequestContext, req: IncomingMessage): KubeObject {
+  const value = decodeBody(ctx.body ?? Buffer.alloc(0), req.headers['content-type']);
+  if (!isPlainObject(value)) {
+    throw statusErrors.badRequest(`the object provided is unrecognized (must be of type ${desc.kind}): couldn't get version/kind; json parse error: expected an object`);
+  }
+  const obj = value as KubeObject;
+  const gv = groupVersionString(desc.group, desc.version);
+  const kind = typeof obj.kind === 'string' ? obj.kind : '';
+  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+  if (kind !== '' && kind !== desc.kind) {
+    const version = apiVersion === '' ? desc.version : parseGroupVersion(apiVersion).version;
+    throw statusErrors.badRequest(
+      `${kind} in version "${version}" cannot be handled as a ${desc.kind}: no kind "${kind}" is registered for the resource "${desc.resource}"`,
+    );
+  }
+  if (apiVersion !== '' && apiVersion !== gv) {
+    throw statusErrors.badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${gv})`);
+  }
+  obj.apiVersion = gv;
+  obj.kind = desc.kind;
+  if (obj.metadata !== undefined && !isPlainObject(obj.metadata)) {
+    throw statusErrors.badRequest(`${desc.kind} in version "${desc.version}" cannot be handled as a ${desc.kind}: metadata must be an object`);
+  }
+  return obj;
+}
+
+/** k8s parity: rest.EnsureObjectNamespaceMatchesRequestNamespace. */
+function ensureNamespace(desc: ResourceDescriptor, obj: KubeObject, requestNamespace: string): void {
+  const meta = (obj.metadata ??= {});
+  const objNamespace = meta.namespace ?? '';
+  if (!desc.namespaced) return;
+  if (objNamespace === requestNamespace) return;
+  if (objNamespace === '') {
+    meta.namespace = requestNamespace;
+    return;
+  }
+  throw statusErrors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+}
+
+function checkFieldSelector(desc: ResourceDescriptor, text: string): void {
+  if (text === '') return;
+  const supported = new Set(Object.keys(desc.selectableFields({ metadata: {} })));
+  supported.add('metadata.name');
+  supported.add('metadata.namespace');
+  for (const r of parseFieldSelector(text).requirements()) {
+    if (!supported.has(r.field)) throw statusErrors.badRequest(`field label not supported: ${r.field}`);
+  }
+}
+
+export function resourceHandler(deps: ResourceHandlerDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const ctx = contextOf(req);
+    const info = ctx.info;
+    const desc = deps.api.lookup(info.apiGroup, info.apiVersion, info.resource);
+    if (desc === undefined) throw statusErrors.notFoundPath();
+    // The namespaces resource names its object in the namespace position of the URL.
+    const namespace = desc.namespaced ? info.namespace : '';
+    const clusterWideCollection = desc.namespaced && info.namespace === '' && info.name === '';
+    if (desc.namespaced && info.namespace === '' && !(clusterWideCollection && (info.verb === 'list' || info.verb === 'watch'))) {
+      throw statusErrors.notFoundPath();
+    }
+    if (!desc.namespaced && info.namespace !== '' && !(desc.group === '' && desc.resource === 'namespaces')) throw statusErrors.notFoundPath();
+    if (info.subresource !== '') {
+      // Subresources arrive with their own handlers (status, scale, token, finalize …).
+      throw statusErrors.notFoundPath();
+    }
+    if (!(desc.verbs as string[]).includes(info.verb)) throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, info.verb);
+    const format = negotiateResponse(req.headers.accept);
+    const q = ctx.url.searchParams;
+    const call = callContext(ctx);
+    const writeOptions = (kind: 'CreateOptions' | 'UpdateOptions'): WriteOptions => {
+      const w = parseWriteOptions(q, kind);
+      return { dryRun: w.dryRun, fieldManager: w.fieldManager, user: ctx.user, ctx: call, warnings: ctx.warnings };
+    };
+
+    switch (info.verb) {
+      case 'get': {
+        const raw = await deps.store.get(desc, namespace, info.name, q.get('resourceVersion') ?? '', call);
+        return sendRaw(res, ctx, format, 200, raw);
+      }
+      case 'list': {
+        const o = parseListOptions(q);
+        checkFieldSelector(desc, o.fieldSelector);
+        const list = await deps.store.list(desc, namespace, o, call);
+        const meta: Record<string, unknown> = { resourceVersion: list.resourceVersion };
+        if (list.continue !== '') meta['continue'] = list.continue;
+        if (list.remainingItemCount !== undefined) meta['remainingItemCount'] = list.remainingItemCount;
+        // Items arrive serialized from storage; the list is assembled around them without re-encoding.
+        const head = `{"kind":${JSON.stringify(desc.listKind)},"apiVersion":${JSON.stringify(groupVersionString(desc.group, desc.version))},"metadata":${JSON.stringify(meta)},"items":[`;
+        const body = Buffer.concat([Buffer.from(head), ...joinItems(list.items), Buffer.from(']}')]);
+        return sendRaw(res, ctx, format, 200, body);
+      }
+      case 'create': {
+        if (info.name !== '') throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, 'create');
+        const o = writeOptions('CreateOptions');
+        const obj = decodeObject(desc, ctx, req);
+        ensureNamespace(desc, obj, namespace);
+        const created = await deps.store.create(desc, namespace, obj, o);
+        return send(res, ctx, format, 201, created);
+      }
+      case 'update': {
+        const o = writeOptions('UpdateOptions');
+        const obj = decodeObject(desc, ctx, req);
+        ensureNamespace(desc, obj, namespace);
+        const objName = obj.metadata?.name ?? '';
+        if (objName !== info.name) {
+          throw statusErrors.badRequest(`the name of the object (${objName}) does not match the name on the URL (${info.name})`);
+        }
+        const r = await deps.store.update(desc, namespace, info.name, obj, o);
+        return send(res, ctx, format, r.created ? 201 : 200, r.object);
+      }
+      case 'delete': {
+        const d = parseDeleteOptions(q, ctx.body);
+        const r = await deps.store.delete(desc, namespace, info.name, d, {
+          dryRun: (d.dryRun ?? []).length > 0,
+          fieldManager: '',
+          user: ctx.user,
+          ctx: call,
+          warnings: ctx.warnings,
+        });
+        return send(res, ctx, format, r.code, r.body);
+      }
+      case 'deletecollection': {
+        const d = parseDeleteOptions(q, ctx.body);
+        const o = parseListOptions(q);
+        checkFieldSelector(desc, o.fieldSelector);
+        const deleted: unknown[] = [];
+        let cont = '';
+        let resourceVersion = '';
+        do {
+          const page = await deps.store.list(desc, namespace, { ...o, limit: 500, continue: cont }, call);
+          resourceVersion ||= page.resourceVersion;
+          for (const raw of page.items) {
+            const item = JSON.parse(raw.toString('utf8')) as KubeObject;
+            const itemNamespace = item.metadata?.namespace ?? '';
+            try {
+              const r = await deps.store.delete(desc, itemNamespace, item.metadata?.name ?? '', d, {
+                dryRun: (d.dryRun ?? []).length > 0,
+                fieldManager: '',
+                user: ctx.user,
+                ctx: call,
+                warnings: ctx.warnings,
+              });
+              deleted.push(isPlainObject(r.body) && r.body['kind'] === 'Status' ? item : r.body);
+            } catch (e) {
+              // An item deleted concurrently is simply gone already.
+              if (!(typeof e === 'object' && e !== null && 'code' in e && (e as { code: unknown }).code === 404)) throw e;
+            }
+          }
+          cont = page.continue;
+        } while (cont !== '');
+        return send(res, ctx, format, 200, {
+          kind: desc.listKind,
+          apiVersion: groupVersionString(desc.group, desc.version),
+          metadata: { resourceVersion },
+          items: deleted,
+        });
+      }
+      default:
+        throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, info.verb);
+    }
+  };
+}
+
+function joinItems(items: Buffer[]): Buffer[] {
+  const out: Buffer[] = [];
+  const comma = Buffer.from(',');
+  items.forEach((b, i) => {
+    if (i > 0) out.push(comma);
+    out.push(b);
+  });
+  return out;
+}
