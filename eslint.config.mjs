@@ -32,6 +32,11 @@ export default [
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: ['type:service', 'type:registry', 'type:api', 'type:contract', 'type:util', 'type:testing'],
             },
+            {
+              // The CLI composes the service apps (`portico storage|auth|admission|gateway`).
+              sourceTag: 'type:cli',
+              onlyDependOnLibsWithTags: ['type:app', 'type:service', 'type:registry', 'type:api', 'type:contract', 'type:util', 'type:testing'],
+            },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:api', 'type:contract', 'type:util', 'type:registry'] },
           ],
         },

@@ -28,6 +28,9 @@ export const DEFAULT_SERVER_OPTIONS: ChannelOptions = {
   // Server-side pings find clients that disappeared in the middle of a long stream.
   'grpc.keepalive_time_ms': 60_000,
   'grpc.keepalive_timeout_ms': 20_000,
+  // Clients re-resolve DNS only when a connection ends; ageing connections out makes them find
+  // replicas added behind a headless Service. Calls in flight are not cut off (no grace limit).
+  'grpc.max_connection_age_ms': 5 * 60_000,
   // Admission requests carry object, oldObject and options: three objects of up to ~1.5 MiB each.
   'grpc.max_receive_message_length': 64 * 1024 * 1024,
   'grpc.max_send_message_length': -1,

@@ -1,0 +1,55 @@
+// The admission service's command line. Kept free of heavy imports: tracing must be initialised
+// before @grpc/grpc-js is first required, so run.ts is loaded only inside the action.
+import { Command, Option } from 'commander';
+import { createLogger, initTracing } from '@portico/telemetry';
+import type { RunningService } from './run';
+
+export interface AdmissionCommandOptions {
+  listen: string;
+  storage: string;
+}
+
+export function admissionCommand(): Command {
+  return new Command('admission')
+    .description('run the admission service (the admission chain behind gRPC)')
+    .addOption(new Option('--listen <host:port>', 'gRPC listen address').env('PORTICO_LISTEN').default('127.0.0.1:50053'))
+    .addOption(
+      new Option('--storage <target>', 'storage service gRPC target (host:port or dns:///name:port)')
+        .env('PORTICO_STORAGE')
+        .default('127.0.0.1:50051'),
+    )
+    .action((opts: AdmissionCommandOptions) =>
+      serve('admission', async () => {
+        const { runAdmissionService } = await import('./run.js');
+        return runAdmissionService({ listen: opts.listen, storage: opts.storage });
+      }),
+    );
+}
+
+/**
+ * Tracing first, then the service; one `<name> listening on <addr>` line once it serves; a graceful
+ * close on SIGINT/SIGTERM (a second signal exits at once).
+ */
+async function serve(name: string, start: () => Promise<RunningService>): Promise<void> {
+  const tracing = initTracing(name);
+  const log = createLogger({ service: name });
+  let running: RunningService;
+  try {
+    running = await start();
+  } catch (err) {
+    await tracing.shutdown();
+    throw err;
+  }
+  process.stdout.write(`${name} listening on ${running.address}\n`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const first = (sig: NodeJS.Signals): void => {
+      process.off('SIGINT', first).off('SIGTERM', first);
+      process.once('SIGINT', () => process.exit(130)).once('SIGTERM', () => process.exit(143));
+      resolve(sig);
+    };
+    process.on('SIGINT', first).on('SIGTERM', first);
+  });
+  log.info({ signal }, 'shutting down');
+  await running.close();
+  await tracing.shutdown();
+}

@@ -1,0 +1,55 @@
+// The auth service's command line. Kept free of heavy imports: tracing must be initialised
+// before @grpc/grpc-js is first required, so run.ts is loaded only inside the action.
+import { Command, Option } from 'commander';
+import { createLogger, initTracing } from '@portico/telemetry';
+import type { RunningService } from './run';
+
+export interface AuthCommandOptions {
+  listen: string;
+  pkiDir: string;
+}
+
+export function authCommand(): Command {
+  return new Command('auth')
+    .description('run the auth service (authentication and authorization behind gRPC)')
+    .addOption(new Option('--listen <host:port>', 'gRPC listen address').env('PORTICO_LISTEN').default('127.0.0.1:50052'))
+    .addOption(
+      new Option('--pki-dir <dir>', 'cluster PKI directory (its CA verifies client certificates)')
+        .env('PORTICO_PKI_DIR')
+        .makeOptionMandatory(),
+    )
+    .action((opts: AuthCommandOptions) =>
+      serve('auth', async () => {
+        const { runAuthService } = await import('./run.js');
+        return runAuthService({ listen: opts.listen, pkiDir: opts.pkiDir });
+      }),
+    );
+}
+
+/**
+ * Tracing first, then the service; one `<name> listening on <addr>` line once it serves; a graceful
+ * close on SIGINT/SIGTERM (a second signal exits at once).
+ */
+async function serve(name: string, start: () => Promise<RunningService>): Promise<void> {
+  const tracing = initTracing(name);
+  const log = createLogger({ service: name });
+  let running: RunningService;
+  try {
+    running = await start();
+  } catch (err) {
+    await tracing.shutdown();
+    throw err;
+  }
+  process.stdout.write(`${name} listening on ${running.address}\n`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const first = (sig: NodeJS.Signals): void => {
+      process.off('SIGINT', first).off('SIGTERM', first);
+      process.once('SIGINT', () => process.exit(130)).once('SIGTERM', () => process.exit(143));
+      resolve(sig);
+    };
+    process.on('SIGINT', first).on('SIGTERM', first);
+  });
+  log.info({ signal }, 'shutting down');
+  await running.close();
+  await tracing.shutdown();
+}

@@ -1,0 +1,81 @@
+// The gateway's command line. Kept free of heavy imports: tracing must be initialised before
+// express and @grpc/grpc-js are first required, so run.ts is loaded only inside the action.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createLogger, initTracing } from '@portico/telemetry';
+import type { RunningService } from './run';
+
+export interface GatewayCommandOptions {
+  host: string;
+  port: number;
+  pkiDir: string;
+  storage: string;
+  auth: string;
+  admission: string;
+  nats?: string;
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError('not a TCP port');
+  return port;
+}
+
+export function gatewayCommand(): Command {
+  return new Command('gateway')
+    .description('run the gateway (the HTTPS Kubernetes API), a gRPC client of storage, auth and admission')
+    .addOption(new Option('--host <host>', 'HTTPS listen host').env('PORTICO_HOST').default('127.0.0.1'))
+    .addOption(new Option('--port <port>', 'HTTPS listen port').env('PORTICO_PORT').default(6443).argParser(parsePort))
+    .addOption(
+      new Option('--pki-dir <dir>', 'cluster PKI directory (serving certificate, client CA)')
+        .env('PORTICO_PKI_DIR')
+        .makeOptionMandatory(),
+    )
+    .addOption(new Option('--storage <target>', 'storage service gRPC target').env('PORTICO_STORAGE').default('127.0.0.1:50051'))
+    .addOption(new Option('--auth <target>', 'auth service gRPC target').env('PORTICO_AUTH').default('127.0.0.1:50052'))
+    .addOption(
+      new Option('--admission <target>', 'admission service gRPC target').env('PORTICO_ADMISSION').default('127.0.0.1:50053'),
+    )
+    .addOption(new Option('--nats <url>', 'NATS server URL (watch fan-out)').env('PORTICO_NATS_URL'))
+    .action((opts: GatewayCommandOptions) =>
+      serve('gateway', async () => {
+        const { runGateway } = await import('./run.js');
+        return runGateway({
+          host: opts.host,
+          port: opts.port,
+          pkiDir: opts.pkiDir,
+          storage: opts.storage,
+          auth: opts.auth,
+          admission: opts.admission,
+          ...(opts.nats ? { natsUrl: opts.nats } : {}),
+        });
+      }),
+    );
+}
+
+/**
+ * Tracing first, then the service; one `<name> listening on <addr>` line once it serves; a graceful
+ * close on SIGINT/SIGTERM (a second signal exits at once).
+ */
+async function serve(name: string, start: () => Promise<RunningService>): Promise<void> {
+  const tracing = initTracing(name);
+  const log = createLogger({ service: name });
+  let running: RunningService;
+  try {
+    running = await start();
+  } catch (err) {
+    await tracing.shutdown();
+    throw err;
+  }
+  process.stdout.write(`${name} listening on ${running.address}\n`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const first = (sig: NodeJS.Signals): void => {
+      process.off('SIGINT', first).off('SIGTERM', first);
+      process.once('SIGINT', () => process.exit(130)).once('SIGTERM', () => process.exit(143));
+      resolve(sig);
+    };
+    process.on('SIGINT', first).on('SIGTERM', first);
+  });
+  log.info({ signal }, 'shutting down');
+  await running.close();
+  await tracing.shutdown();
+}

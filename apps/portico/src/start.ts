@@ -1,0 +1,58 @@
+// `portico start`: every service in this process, wired through their ports directly (no gRPC),
+// on the embedded SQLite store.
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createAdmissionService } from '@portico/admission';
+import { createAuthService, ensureClusterPki } from '@portico/auth';
+import { createGateway } from '@portico/gateway';
+import { createStorageService } from '@portico/storage';
+import { dialHost, servingHosts, writeKubeconfig } from './kubeconfig';
+
+export interface StartOptions {
+  dataDir: string;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+}
+
+export interface RunningCluster {
+  url: string;
+  kubeconfigPath: string;
+  close(): Promise<void>;
+}
+
+export async function startAllInOne(opts: StartOptions): Promise<RunningCluster> {
+  const dataDir = resolve(opts.dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const pki = await ensureClusterPki(join(dataDir, 'pki'), { hosts: servingHosts(opts.host) });
+
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.splice(0).reverse()) await close();
+  };
+  try {
+    const storage = await createStorageService({ backend: { kind: 'sqlite', path: join(dataDir, 'state.db') } });
+    closers.push(() => storage.close());
+    const auth = createAuthService({ clientCAPem: pki.caCertPem });
+    closers.push(() => auth.close());
+    const admission = createAdmissionService({ storage });
+    closers.push(() => admission.close());
+    const gateway = await createGateway({
+      host: opts.host,
+      port: opts.port,
+      tls: { certPem: pki.servingCertPem, keyPem: pki.servingKeyPem, clientCAPem: pki.caCertPem },
+      storage,
+      auth,
+      admission,
+    });
+    closers.push(() => gateway.close());
+
+    const url = `https://${dialHost(opts.host)}:${gateway.port}`;
+    const kubeconfigPath = await writeKubeconfig(join(dataDir, 'kubeconfig'), pki, url);
+    let closing: Promise<void> | undefined;
+    return { url, kubeconfigPath, close: () => (closing ??= closeAll()) };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

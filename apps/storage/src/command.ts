@@ -1,0 +1,68 @@
+// The storage service's command line. Kept free of heavy imports: tracing must be initialised
+// before @grpc/grpc-js is first required, so run.ts is loaded only inside the action.
+import { Command, Option } from 'commander';
+import { createLogger, initTracing } from '@portico/telemetry';
+import type { RunningService } from './run';
+
+export interface StorageCommandOptions {
+  listen: string;
+  etcd: string[];
+  nats?: string;
+}
+
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export function storageCommand(): Command {
+  return new Command('storage')
+    .description('run the storage service (etcd behind gRPC)')
+    .addOption(new Option('--listen <host:port>', 'gRPC listen address').env('PORTICO_LISTEN').default('127.0.0.1:50051'))
+    .addOption(
+      new Option('--etcd <endpoints>', 'etcd client URLs, comma separated')
+        .env('PORTICO_ETCD_ENDPOINTS')
+        .default(['http://127.0.0.1:2379'], 'http://127.0.0.1:2379')
+        .argParser(list),
+    )
+    .addOption(new Option('--nats <url>', 'NATS server URL (watch fan-out)').env('PORTICO_NATS_URL'))
+    .action((opts: StorageCommandOptions) =>
+      serve('storage', async () => {
+        const { runStorageService } = await import('./run.js');
+        return runStorageService({
+          listen: opts.listen,
+          etcdEndpoints: opts.etcd,
+          ...(opts.nats ? { natsUrl: opts.nats } : {}),
+        });
+      }),
+    );
+}
+
+/**
+ * Tracing first, then the service; one `<name> listening on <addr>` line once it serves; a graceful
+ * close on SIGINT/SIGTERM (a second signal exits at once).
+ */
+async function serve(name: string, start: () => Promise<RunningService>): Promise<void> {
+  const tracing = initTracing(name);
+  const log = createLogger({ service: name });
+  let running: RunningService;
+  try {
+    running = await start();
+  } catch (err) {
+    await tracing.shutdown();
+    throw err;
+  }
+  process.stdout.write(`${name} listening on ${running.address}\n`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const first = (sig: NodeJS.Signals): void => {
+      process.off('SIGINT', first).off('SIGTERM', first);
+      process.once('SIGINT', () => process.exit(130)).once('SIGTERM', () => process.exit(143));
+      resolve(sig);
+    };
+    process.on('SIGINT', first).on('SIGTERM', first);
+  });
+  log.info({ signal }, 'shutting down');
+  await running.close();
+  await tracing.shutdown();
+}
