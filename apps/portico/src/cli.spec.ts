@@ -29,7 +29,8 @@ class Portico {
     this.child = spawn(process.execPath, ['--conditions=@portico/source', '--import', 'tsx', 'apps/portico/src/main.ts', ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '' },
+      // As a user runs it: not quietened the way loggers are under vitest, no tracing.
+      env: { ...process.env, VITEST: undefined, OTEL_EXPORTER_OTLP_ENDPOINT: '' },
     });
     this.exit = new Promise((r) => this.child.once('exit', (code, signal) => r({ code, signal })));
     const collect = (stream: NodeJS.ReadableStream, into: string[]) =>
@@ -43,10 +44,14 @@ class Portico {
 
   /** The URL and kubeconfig path from the two ready lines. */
   async ready(timeoutMs: number): Promise<{ url: string; kubeconfig: string }> {
+    // Log lines may come before them on stdout; the two lines themselves come together.
     const found = (): { url: string; kubeconfig: string } | undefined => {
-      const url = /^Portico is serving on (https:\/\/\S+)$/.exec(this.stdout[0] ?? '')?.[1];
-      const kubeconfig = /^export KUBECONFIG=(\S+)$/.exec(this.stdout[1] ?? '')?.[1];
-      return url && kubeconfig ? { url, kubeconfig } : undefined;
+      for (let i = 0; i + 1 < this.stdout.length; i++) {
+        const url = /^Portico is serving on (https:\/\/\S+)$/.exec(this.stdout[i]!)?.[1];
+        const kubeconfig = /^export KUBECONFIG=(\S+)$/.exec(this.stdout[i + 1]!)?.[1];
+        if (url && kubeconfig) return { url, kubeconfig };
+      }
+      return undefined;
     };
     return new Promise((resolveReady, reject) => {
       const check = (): void => {

@@ -70,6 +70,9 @@ export class GrpcCaller {
       new Metadata(),
       callOptions(ctx),
     );
+    // Cancelling emits a CANCELLED 'error' after the loop below may have stopped listening;
+    // without a listener of its own that would be an uncaught exception.
+    call.on('error', () => undefined);
     const onAbort = (): void => call.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
     let finished = false;

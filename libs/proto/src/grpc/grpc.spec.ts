@@ -284,6 +284,23 @@ describe('gRPC storage adapter', () => {
     expect(fake.produced).toBeLessThan(10_000);
   });
 
+  it("ends the stream with CANCELLED when the caller's signal fires mid-stream", async () => {
+    const storage = await start();
+    fake.replay = Array.from({ length: 10_000 }, (_, i) => event(i + 1, 1024));
+    const controller = new AbortController();
+    let received = 0;
+    const consume = async () => {
+      for await (const _ of storage.watchReplay(
+        { ref: ref(''), resourceVersion: '0', sendInitialState: false },
+        { signal: controller.signal },
+      )) {
+        if (++received === 3) controller.abort();
+      }
+    };
+    await expect(consume()).rejects.toMatchObject({ code: GrpcStatus.CANCELLED });
+    await expect(abortedSignal(fake.contexts[0])).resolves.toMatchObject({ name: 'AbortError' });
+  });
+
   it('surfaces a failing replay as a rejected iteration', async () => {
     const storage = await start();
     const consume = async () => {
