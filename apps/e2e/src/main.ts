@@ -1,1 +1,5 @@
-export {};
+// What other tools reuse from the e2e harness (tools/bench starts Portico the same way).
+export { freePort, startPortico, testServers, WORKSPACE_ROOT } from './support/portico';
+export type { Portico, Shape, StartOptions, StopResult } from './support/portico';
+export { rawRequest, readKubeconfig } from './support/https';
+export type { KubeconfigCredentials, RawRequest, RawResponse } from './support/https';
