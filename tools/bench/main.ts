@@ -1,0 +1,424 @@
+// `npm run bench`: Portico's write and read throughput as ratios against baselines measured in
+// the same run on the same machine (raw etcd through etcd3, raw node:http), so figures from
+// different machines compare. Starts its own etcd and NATS on free loopback ports in a temp dir,
+// and Portico in both shapes; every loop is bounded in count and in time; nothing leaves loopback.
+//
+//   npm run bench [-- --duration 10 --connections 64 --shapes embedded,distributed]
+//
+// Writes .bench/bench-<time>.json and .bench/latest.json and prints a markdown block for the README.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Etcd3 } from 'etcd3';
+// tools/ belongs to no tagged project; the bench starts Portico exactly as the e2e suites do.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { type KubeconfigCredentials, type Portico, readKubeconfig, type Shape, startPortico, WORKSPACE_ROOT } from '@portico/e2e';
+import { ensureServerBinaries, startEtcd, startNats } from '../test/servers.mjs';
+
+// autocannon ships no types; this is the part of its API used here.
+interface CannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (req: CannonRequest) => CannonRequest;
+}
+interface CannonOptions {
+  url: string;
+  connections: number;
+  duration: number;
+  amount?: number;
+  timeout?: number;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  requests?: CannonRequest[];
+  servername?: string;
+  tlsOptions?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+}
+interface CannonResult {
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  '2xx': number;
+  statusCodeStats: Record<string, { count: number }>;
+  latency: { p50: number; p99: number; average: number };
+}
+type Autocannon = (opts: CannonOptions, cb: (err: Error | null, res: CannonResult) => void) => unknown;
+const autocannon = require('autocannon') as Autocannon;
+
+interface Args {
+  durationSec: number;
+  connections: number;
+  shapes: Shape[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { durationSec: 10, connections: 64, shapes: ['embedded', 'distributed'] };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = (argv[i] ?? '').split('=', 2);
+    const value = (): string => inline ?? argv[++i] ?? '';
+    if (flag === '--duration') args.durationSec = Math.min(120, Math.max(1, Number(value())));
+    else if (flag === '--connections') args.connections = Math.min(512, Math.max(1, Number(value())));
+    else if (flag === '--shapes') args.shapes = value().split(',').filter((s): s is Shape => s === 'embedded' || s === 'distributed');
+    else throw new Error(`unknown argument ${argv[i]} (known: --duration <s>, --connections <n>, --shapes embedded,distributed)`);
+  }
+  if (!Number.isFinite(args.durationSec) || !Number.isFinite(args.connections)) throw new Error('--duration and --connections take numbers');
+  return args;
+}
+
+export interface Measurement {
+  what: string;
+  opsPerSec: number;
+  ok: number;
+  failed: number;
+  durationSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Responses by status code, for HTTP measurements. */
+  codes?: Record<string, number>;
+}
+
+const VALUE_1KIB = 'x'.repeat(1024);
+const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
+const say = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** Puts of 1 KiB values over 1000 keys with `inFlight` workers, until the deadline or the cap. */
+async function benchEtcdPuts(endpoint: string, inFlight: number, durationSec: number): Promise<Measurement> {
+  const client = new Etcd3({ hosts: endpoint });
+  const value = Buffer.alloc(1024, 0x61);
+  const cap = 2_000_000;
+  const latencies: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  let issued = 0;
+  try {
+    await client.put('/bench/warmup').value('1');
+    const start = performance.now();
+    const deadline = start + durationSec * 1000;
+    const worker = async (): Promise<void> => {
+      while (performance.now() < deadline && issued < cap) {
+        const i = issued++;
+        const t0 = performance.now();
+        try {
+          await client.put(`/bench/k/${i % 1000}`).value(value);
+          ok++;
+          if (latencies.length < cap) latencies.push(performance.now() - t0);
+        } catch {
+          failed++;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, worker));
+    const elapsed = (performance.now() - start) / 1000;
+    latencies.sort((a, b) => a - b);
+    await client.delete().prefix('/bench/');
+    return {
+      what: `raw etcd put (etcd3, ${inFlight} in flight, 1 KiB)`,
+      opsPerSec: ok / elapsed,
+      ok,
+      failed,
+      durationSec: elapsed,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+    };
+  } finally {
+    client.close();
+  }
+}
+
+function cannon(opts: CannonOptions): Promise<CannonResult> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+}
+
+function fromCannon(what: string, r: CannonResult): Measurement {
+  const ok = r['2xx'];
+  return {
+    what,
+    opsPerSec: ok / r.duration,
+    ok,
+    failed: r.non2xx + r.errors,
+    durationSec: r.duration,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    codes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([k, v]) => [k, v.count])),
+  };
+}
+
+// A node:http server that answers like a create: 201 with the JSON it was sent. In its own
+// process, as Portico is, so that the load generator does not share its event loop.
+const ECHO_SERVER = `
+const http = require('node:http');
+const s = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const b = Buffer.concat(chunks);
+    res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json', 'content-length': b.length });
+    res.end(b);
+  });
+});
+s.keepAliveTimeout = 60000;
+s.listen(0, '127.0.0.1', () => process.stdout.write(s.address().port + '\\n'));
+`;
+
+async function benchNodeHttp(connections: number, durationSec: number): Promise<Measurement> {
+  const child: ChildProcess = spawn(process.execPath, ['-e', ECHO_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('node:http baseline did not start')), 10_000);
+      child.stdout?.once('data', (c: Buffer) => {
+        clearTimeout(timer);
+        resolve(Number(c.toString().trim()));
+      });
+      child.once('exit', () => reject(new Error('node:http baseline exited')));
+    });
+    const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bench' }, data: { v: VALUE_1KIB } });
+    const opts: CannonOptions = {
+      url: `http://127.0.0.1:${port}/api/v1/namespaces/default/configmaps`,
+      connections,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duration: 2,
+      amount: 2_000_000,
+    };
+    await cannon(opts); // warm-up
+    return fromCannon(`raw node:http POST echo (${connections} connections, 1 KiB)`, await cannon({ ...opts, duration: durationSec }));
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+function httpsJson(creds: KubeconfigCredentials, method: string, path: string, body?: unknown): Promise<number> {
+  const url = new URL(path, creds.server);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method,
+        ca: creds.ca,
+        cert: creds.cert,
+        key: creds.key,
+        agent: false,
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        timeout: 30_000,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+async function benchPortico(portico: Portico, connections: number, durationSec: number): Promise<{ create: Measurement; get: Measurement }> {
+  const creds = readKubeconfig(portico.kubeconfigPath);
+  const base = new URL(creds.server);
+  const tls = { ca: creds.ca, cert: creds.cert, key: creds.key };
+  const collection = '/api/v1/namespaces/default/configmaps';
+  const headers = { 'content-type': 'application/json', accept: 'application/json' };
+  let n = 0;
+  const createRequest = (prefix: string): CannonRequest => ({
+    method: 'POST',
+    path: collection,
+    headers,
+    setupRequest: (req) => ({
+      ...req,
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${prefix}-${n++}` }, data: { v: VALUE_1KIB } }),
+    }),
+  });
+  const common = { url: base.origin, connections, servername: 'localhost', tlsOptions: tls, timeout: 30 };
+
+  await cannon({ ...common, connections: Math.min(8, connections), duration: 3, amount: 20_000, requests: [createRequest(`bench-warm-${portico.shape}`)] });
+  const create = fromCannon(
+    `Portico ${portico.shape}: create ConfigMap (${connections} connections, 1 KiB)`,
+    await cannon({ ...common, duration: durationSec, amount: 2_000_000, requests: [createRequest(`bench-${portico.shape}`)] }),
+  );
+
+  const name = `bench-get-${portico.shape}`;
+  const code = await httpsJson(creds, 'POST', collection, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { v: VALUE_1KIB } });
+  if (code !== 201) throw new Error(`creating ${name} answered ${code}`);
+  const get = fromCannon(
+    `Portico ${portico.shape}: GET ConfigMap (${connections} connections)`,
+    await cannon({
+      ...common,
+      duration: Math.max(1, Math.round(durationSec / 2)),
+      amount: 2_000_000,
+      requests: [{ method: 'GET', path: `${collection}/${name}`, headers: { accept: 'application/json' } }],
+    }),
+  );
+  return { create, get };
+}
+
+interface ShapeResult {
+  create?: Measurement;
+  get?: Measurement;
+  createVsEtcd?: number;
+  createVsNodeHttp?: number;
+  error?: string;
+}
+
+export interface BenchReport {
+  date: string;
+  machine: { cpus: number; cpuModel: string; node: string; platform: string };
+  settings: Args;
+  baselines: { etcdPut: Measurement; nodeHttp: Measurement };
+  portico: Partial<Record<Shape, ShapeResult>>;
+}
+
+function fmt(n: number | undefined, digits = 0): string {
+  if (n === undefined || !Number.isFinite(n)) return '–';
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function markdown(r: BenchReport): string {
+  const lines = [
+    `Measured by \`npm run bench\` on ${r.date.slice(0, 10)}: ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}, ` +
+      `${r.settings.connections} concurrent clients, ${r.settings.durationSec} s per write measurement, loopback only. ` +
+      `Ratios are against baselines measured in the same run.`,
+    '',
+    '| measurement | ops/s | p50 ms | p99 ms | failed | ÷ raw etcd put | ÷ raw node:http |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  const row = (m: Measurement, vsEtcd?: number, vsHttp?: number): string =>
+    `| ${m.what} | ${fmt(m.opsPerSec)} | ${fmt(m.p50Ms, 1)} | ${fmt(m.p99Ms, 1)} | ${m.failed} | ${vsEtcd === undefined ? '' : fmt(vsEtcd, 3)} | ${vsHttp === undefined ? '' : fmt(vsHttp, 3)} |`;
+  lines.push(row(r.baselines.etcdPut), row(r.baselines.nodeHttp));
+  for (const shape of r.settings.shapes) {
+    const s = r.portico[shape];
+    if (!s || s.error) {
+      lines.push(`| Portico ${shape} | not measured: ${(s?.error ?? 'skipped').split('\n')[0]?.slice(0, 120)} | | | | | |`);
+      continue;
+    }
+    if (s.create) lines.push(row(s.create, s.createVsEtcd, s.createVsNodeHttp));
+    if (s.get) lines.push(row(s.get, s.get.opsPerSec / r.baselines.etcdPut.opsPerSec, s.get.opsPerSec / r.baselines.nodeHttp.opsPerSec));
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const bins = ensureServerBinaries({ log: say });
+  const tmp = mkdtempSync(join(tmpdir(), 'portico-bench-'));
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanup = async (): Promise<void> => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    cleanups.length = 0;
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  const onSignal = (sig: NodeJS.Signals): void => {
+    say(`bench: ${sig}, stopping`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+
+  try {
+    const [etcd, nats] = await Promise.all([
+      startEtcd({ bin: bins.etcd, dir: join(tmp, 'etcd') }),
+      startNats({ bin: bins.nats, dir: join(tmp, 'nats') }),
+    ]);
+    cleanups.push(etcd.stop, nats.stop);
+    // The distributed shape reads these (startPortico takes them from the environment).
+    process.env['PORTICO_TEST_ETCD'] = etcd.url;
+    process.env['PORTICO_TEST_NATS'] = nats.url;
+    say(`bench: etcd ${etcd.url}, nats ${nats.url}, ${args.connections} connections, ${args.durationSec} s`);
+
+    say('bench: raw etcd puts…');
+    const etcdPut = await benchEtcdPuts(etcd.url, args.connections, args.durationSec);
+    say('bench: raw node:http…');
+    const nodeHttp = await benchNodeHttp(args.connections, args.durationSec);
+
+    const report: BenchReport = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${process.platform}/${process.arch}` },
+      settings: args,
+      baselines: { etcdPut, nodeHttp },
+      portico: {},
+    };
+
+    for (const shape of args.shapes) {
+      say(`bench: Portico ${shape}…`);
+      let portico: Portico | undefined;
+      try {
+        portico = await startPortico(shape, { env: { PORTICO_LOG_LEVEL: 'warn' } });
+        const p = portico;
+        cleanups.push(() => p.stop());
+        const { create, get } = await benchPortico(portico, args.connections, args.durationSec);
+        report.portico[shape] = {
+          create,
+          get,
+          createVsEtcd: create.opsPerSec / etcdPut.opsPerSec,
+          createVsNodeHttp: create.opsPerSec / nodeHttp.opsPerSec,
+        };
+      } catch (e) {
+        report.portico[shape] = { error: e instanceof Error ? e.message : String(e) };
+        say(`bench: Portico ${shape} not measured: ${report.portico[shape]?.error}`);
+      } finally {
+        await portico?.stop();
+      }
+    }
+
+    say('');
+    say(
+      [
+        'measurement'.padEnd(62),
+        'ops/s'.padStart(10),
+        'p50 ms'.padStart(8),
+        'p99 ms'.padStart(8),
+        'failed'.padStart(8),
+      ].join(' '),
+    );
+    const all = [etcdPut, nodeHttp, ...args.shapes.flatMap((s) => [report.portico[s]?.create, report.portico[s]?.get])].filter(
+      (m): m is Measurement => m !== undefined,
+    );
+    for (const m of all) {
+      say([m.what.padEnd(62), fmt(m.opsPerSec).padStart(10), fmt(m.p50Ms, 1).padStart(8), fmt(m.p99Ms, 1).padStart(8), String(m.failed).padStart(8)].join(' '));
+    }
+    say('');
+    for (const shape of args.shapes) {
+      const s = report.portico[shape];
+      if (s?.createVsEtcd !== undefined) {
+        say(`ratio ${shape}: creates/s ÷ raw etcd puts/s = ${fmt(s.createVsEtcd, 3)}; ÷ raw node:http req/s = ${fmt(s.createVsNodeHttp, 3)}`);
+      }
+    }
+
+    const dir = join(WORKSPACE_ROOT, '.bench');
+    mkdirSync(dir, { recursive: true });
+    const json = JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' ? round(v, 3) : v), 2);
+    const file = join(dir, `bench-${report.date.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, json + '\n');
+    writeFileSync(join(dir, 'latest.json'), json + '\n');
+    say(`\nbench: wrote ${file} and .bench/latest.json\n\nMarkdown for the README's performance section:\n`);
+    say('<!-- bench:start -->');
+    say(markdown(report));
+    say('<!-- bench:end -->');
+    return args.shapes.every((s) => report.portico[s]?.create) ? 0 : 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    say(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exitCode = 1;
+  },
+);
