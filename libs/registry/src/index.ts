@@ -1,1 +1,12 @@
 export * from './descriptor';
+export { defaultFieldLabelConversion, defineResource, defineStrategy, fieldLabelConversion, objectMetaFieldsSet } from './define';
+export * from './codec';
+export * from './core-validation';
+export * from './metadata';
+export * from './registry';
+export * from './resources/namespaces';
+export * from './resources/configmaps';
+export * from './resources/secrets';
+export * from './resources/serviceaccounts';
+export * from './resources/events';
+export * from './resources/leases';

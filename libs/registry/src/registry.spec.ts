@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { defineResource, defineStrategy } from './define';
+import { Registry, apiServicePriority, compareKubeAwareVersions, defaultRegistry } from './registry';
+
+const fake = (group: string, version: string, resource: string, kind: string) =>
+  defineResource({ group, version, resource, kind, singular: kind.toLowerCase(), namespaced: true, strategy: defineStrategy({}) });
+
+describe('defaultRegistry', () => {
+  const r = defaultRegistry();
+
+  it('lists resources in discovery order', () => {
+    expect(r.all().map((d) => `${d.group}/${d.version}/${d.resource}`)).toEqual([
+      '/v1/configmaps',
+      '/v1/events',
+      '/v1/namespaces',
+      '/v1/secrets',
+      '/v1/serviceaccounts',
+      'events.k8s.io/v1/events',
+      'coordination.k8s.io/v1/leases',
+    ]);
+    expect(r.groups()).toEqual([
+      { group: '', versions: ['v1'] },
+      { group: 'events.k8s.io', versions: ['v1'] },
+      { group: 'coordination.k8s.io', versions: ['v1'] },
+    ]);
+  });
+
+  it('looks up by group, version and resource or kind', () => {
+    expect(r.lookup('', 'v1', 'namespaces')?.kind).toBe('Namespace');
+    expect(r.lookup('coordination.k8s.io', 'v1', 'leases')?.kind).toBe('Lease');
+    expect(r.lookup('', 'v1', 'leases')).toBeUndefined();
+    expect(r.lookupKind('events.k8s.io', 'v1', 'Event')?.group).toBe('events.k8s.io');
+    expect(r.preferredVersion('coordination.k8s.io')).toBe('v1');
+  });
+
+  it('resolves the names kubectl accepts', () => {
+    const names = (arg: string) => r.resolve(arg).map((d) => `${d.group}/${d.resource}`);
+    expect(names('ev')).toEqual(['/events', 'events.k8s.io/events']);
+    expect(names('event')).toEqual(['/events', 'events.k8s.io/events']);
+    expect(names('Event')).toEqual(['/events', 'events.k8s.io/events']);
+    expect(names('events.events.k8s.io')).toEqual(['events.k8s.io/events']);
+    expect(names('ev.events.k8s.io')).toEqual(['events.k8s.io/events']);
+    expect(names('leases.v1.coordination.k8s.io')).toEqual(['coordination.k8s.io/leases']);
+    expect(names('ns')).toEqual(['/namespaces']);
+    expect(names('cm')).toEqual(['/configmaps']);
+    expect(names('sa')).toEqual(['/serviceaccounts']);
+    expect(names('secret')).toEqual(['/secrets']);
+    expect(names('nothing')).toEqual([]);
+  });
+});
+
+describe('Registry ordering', () => {
+  it('orders groups by priority, versions by priority then kube-aware order', () => {
+    const r = new Registry([
+      fake('zeta.example.com', 'v1', 'zs', 'Z'),
+      fake('alpha.example.com', 'v1', 'as', 'A'),
+      fake('batch', 'v1beta1', 'cronjobs', 'CronJob'),
+      fake('apps', 'v1', 'replicasets', 'ReplicaSet'),
+      fake('apps', 'v1', 'deployments', 'Deployment'),
+      fake('batch', 'v1', 'jobs', 'Job'),
+      fake('', 'v1', 'pods', 'Pod'),
+      fake('alpha.example.com', 'v2beta1', 'as', 'A'),
+      fake('alpha.example.com', 'v10', 'as', 'A'),
+    ]);
+    expect(r.groups()).toEqual([
+      { group: '', versions: ['v1'] },
+      { group: 'apps', versions: ['v1'] },
+      { group: 'batch', versions: ['v1', 'v1beta1'] },
+      { group: 'alpha.example.com', versions: ['v10', 'v1', 'v2beta1'] },
+      { group: 'zeta.example.com', versions: ['v1'] },
+    ]);
+    expect(r.all().filter((d) => d.group === 'apps' && d.version === 'v1').map((d) => d.resource)).toEqual(['deployments', 'replicasets']);
+    expect(r.resolve('a').map((d) => d.version)).toEqual(['v10']);
+  });
+
+  it('honours an explicit priority and refuses duplicates', () => {
+    const custom = { ...fake('high.example.com', 'v1', 'hs', 'H'), priority: { group: 20000, version: 1 } };
+    const r = new Registry([fake('apps', 'v1', 'deployments', 'Deployment'), custom]);
+    expect(r.groups().map((g) => g.group)).toEqual(['high.example.com', 'apps']);
+    expect(() => r.add(fake('apps', 'v1', 'deployments', 'Deployment'))).toThrow('resource apps/v1/deployments is already registered');
+    expect(r.remove('apps', 'v1', 'deployments')).toBe(true);
+    expect(r.remove('apps', 'v1', 'deployments')).toBe(false);
+    expect(r.all()).toHaveLength(1);
+  });
+
+  it('knows kube-apiserver\'s priorities', () => {
+    expect(apiServicePriority('', 'v1')).toEqual({ group: 18000, version: 1 });
+    expect(apiServicePriority('events.k8s.io', 'v1')).toEqual({ group: 17750, version: 15 });
+    expect(apiServicePriority('example.com', 'v1')).toEqual({ group: 1000, version: 100 });
+  });
+});
+
+describe('compareKubeAwareVersions', () => {
+  it('sorts GA, beta, alpha, then the rest', () => {
+    const versions = ['v1alpha1', 'foo', 'v2', 'v1beta1', 'v1', 'v10', 'bar', 'v1beta2', 'v11alpha2', 'v12alpha1'];
+    expect([...versions].sort((a, b) => compareKubeAwareVersions(b, a))).toEqual([
+      'v10',
+      'v2',
+      'v1',
+      'v1beta2',
+      'v1beta1',
+      'v12alpha1',
+      'v11alpha2',
+      'v1alpha1',
+      'bar',
+      'foo',
+    ]);
+  });
+});
