@@ -1,6 +1,6 @@
 // k8s parity: apimachinery pkg/api/errors/errors.go. Reasons, codes and message formats are the
 // ones clients parse (kubectl prints them; client-go's IsNotFound/IsConflict read reason and code).
-import { type FieldError, fieldErrorBody, fieldErrorString } from './field-errors';
+import { aggregateFieldErrors, type FieldError, fieldErrorBody, goQuote } from './field-errors';
 import { type GroupResource, groupKindString, groupResourceString } from './meta';
 
 export type StatusReason =
@@ -122,11 +122,24 @@ export const statusErrors = {
   /** The optimistic-concurrency conflict clients retry on. */
   modified: (gr: GroupResource, name: string) =>
     statusErrors.conflict(gr, name, 'the object has been modified; please apply your changes to the latest version and try again'),
-  invalid: (group: string, kind: string, name: string, errs: FieldError[]) => {
-    const agg = errs.length === 1 ? fieldErrorString(errs[0] as FieldError) : `[${errs.map(fieldErrorString).join(', ')}]`;
-    const details: StatusDetails = { name, kind, causes: errs.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field })) };
+  /**
+   * apierrors.NewInvalid: 422 with one cause per error, and a message that lists each distinct
+   * error once (`ConfigMap "x" is invalid: [a, b]`).
+   */
+  invalid: (group: string, kind: string, name: string, errs: readonly FieldError[]) => {
+    const details: StatusDetails = {};
+    if (name !== '') details.name = name;
     if (group !== '') details.group = group;
-    return err(422, 'Invalid', `${groupKindString(group, kind)} "${name}" is invalid: ${agg}`, details);
+    details.kind = kind;
+    details.causes = errs.map((e) => {
+      const cause: StatusCause = { reason: e.type };
+      const message = fieldErrorBody(e);
+      if (message !== '') cause.message = message;
+      if (e.field !== '') cause.field = e.field;
+      return cause;
+    });
+    const head = `${groupKindString(group, kind)} ${goQuote(name)} is invalid`;
+    return err(422, 'Invalid', errs.length > 0 ? `${head}: ${aggregateFieldErrors(errs)}` : head, details);
   },
   badRequest: (message: string) => err(400, 'BadRequest', message),
   unauthorized: (message = 'Unauthorized') => err(401, 'Unauthorized', message),

@@ -9,17 +9,13 @@ import {
   type KubeObject,
   type ObjectMeta,
   type OwnerReference,
-  type StatusDetails,
   StatusError,
-  aggregateFieldErrors,
   failure,
-  fieldErrorBody,
   fieldErrors,
   generateName as simpleNameGenerator,
   goQuote,
   goStringSlice,
   goSyntax,
-  groupKindString,
   isPlainObject,
   statusErrors,
   validateObjectMeta,
@@ -33,25 +29,8 @@ import type { DeleteOptions, DeletePlan, RESTStrategy, ResourceDescriptor } from
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-/**
- * apierrors.NewInvalid: 422 with one cause per error, and a message that lists each distinct
- * error once (`ConfigMap "x" is invalid: [a, b]`).
- */
-export function newInvalid(group: string, kind: string, name: string, errs: readonly FieldError[]): StatusError {
-  const details: StatusDetails = {};
-  if (name !== '') details.name = name;
-  if (group !== '') details.group = group;
-  details.kind = kind;
-  details.causes = errs.map((e) => {
-    const cause: { reason: string; message?: string; field?: string } = { reason: e.type };
-    const message = fieldErrorBody(e);
-    if (message !== '') cause.message = message;
-    if (e.field !== '') cause.field = e.field;
-    return cause;
-  });
-  const head = `${groupKindString(group, kind)} ${goQuote(name)} is invalid`;
-  return new StatusError(failure(422, 'Invalid', errs.length ? `${head}: ${aggregateFieldErrors(errs)}` : head, details));
-}
+/** apierrors.NewInvalid (kept under its Go name for the strategies). */
+export const newInvalid = statusErrors.invalid;
 
 /** An error kube-apiserver passes through without a Status: 500, empty reason, the bare text. */
 function plainError(message: string): StatusError {
