@@ -57,7 +57,10 @@ export function parseWriteOptions(q: URLSearchParams, kind: 'CreateOptions' | 'U
   return { dryRun: dryRun.length > 0, fieldManager, fieldValidation: fv === '' ? 'Strict' : (fv as CommonWriteOptions['fieldValidation']) };
 }
 
-/** DeleteOptions from the body (JSON) and the query, the body winning, as kube-apiserver merges them. */
+/**
+ * DeleteOptions from the body (JSON) and the query, the body winning, as kube-apiserver merges them.
+ * Their validation belongs to the registry (beforeDelete → validateDeleteOptions).
+ */
 export function parseDeleteOptions(q: URLSearchParams, body: Buffer | undefined): DeleteOptions {
   const o: DeleteOptions = {};
   const grace = q.get('gracePeriodSeconds');
@@ -82,17 +85,5 @@ export function parseDeleteOptions(q: URLSearchParams, body: Buffer | undefined)
       if (typeof pre['resourceVersion'] === 'string') o.preconditions.resourceVersion = pre['resourceVersion'];
     }
   }
-  const errs: FieldError[] = [];
-  if (o.gracePeriodSeconds !== undefined && (!Number.isInteger(o.gracePeriodSeconds) || o.gracePeriodSeconds < 0)) {
-    errs.push(fieldErrors.invalid('gracePeriodSeconds', o.gracePeriodSeconds, 'must be greater than or equal to 0'));
-  }
-  if (o.propagationPolicy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(o.propagationPolicy)) {
-    errs.push(fieldErrors.notSupported('propagationPolicy', o.propagationPolicy, ['Foreground', 'Background', 'Orphan', 'nil']));
-  }
-  if (o.orphanDependents !== undefined && o.propagationPolicy !== undefined) {
-    errs.push(fieldErrors.invalid('propagationPolicy', o.propagationPolicy, 'orphanDependents and deletionPropagation cannot be both set'));
-  }
-  for (const d of o.dryRun ?? []) if (d !== 'All') errs.push(fieldErrors.notSupported('dryRun', d, ['All']));
-  if (errs.length > 0) throw invalidOptions('DeleteOptions', errs);
   return o;
 }

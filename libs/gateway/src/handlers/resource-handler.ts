@@ -10,7 +10,7 @@ import {
   statusErrors,
   type KubeObject,
 } from '@portico/api';
-import type { ResourceDescriptor } from '@portico/registry';
+import { ensureObjectNamespaceMatchesRequestNamespace, type ResourceDescriptor } from '@portico/registry';
 import type { ApiResources } from '../discovery/api-resources';
 import { callContext, contextOf, type RequestContext } from '../request/context';
 import { writeRawJson, writeJson } from '../responses/writers';
@@ -71,33 +71,36 @@ function decodeObject(desc: ResourceDescriptor, ctx: RequestContext, req: Incomi
   }
   obj.apiVersion = gv;
   obj.kind = desc.kind;
-  if (obj.metadata !== undefined && !isPlainObject(obj.metadata)) {
-    throw statusErrors.badRequest(`${desc.kind} in version "${desc.version}" cannot be handled as a ${desc.kind}: metadata must be an object`);
+  const decodeError = desc.strategy.decodeError?.(obj);
+  if (decodeError !== undefined) {
+    throw statusErrors.badRequest(`${desc.kind} in version "${desc.version}" cannot be handled as a ${desc.kind}: ${decodeError}`);
   }
-  return obj;
+  return desc.toStorage === undefined ? obj : desc.toStorage(obj);
 }
 
-/** k8s parity: rest.EnsureObjectNamespaceMatchesRequestNamespace. */
-function ensureNamespace(desc: ResourceDescriptor, obj: KubeObject, requestNamespace: string): void {
-  const meta = (obj.metadata ??= {});
-  const objNamespace = meta.namespace ?? '';
-  if (!desc.namespaced) return;
-  if (objNamespace === requestNamespace) return;
-  if (objNamespace === '') {
-    meta.namespace = requestNamespace;
-    return;
-  }
-  throw statusErrors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+/**
+ * Converts the field selector's labels the way this version's scheme does (kube-apiserver's
+ * ConvertFieldLabel) and returns it in the form storage matches against; unknown labels are a 400.
+ */
+function convertFieldSelector(desc: ResourceDescriptor, text: string): string {
+  if (text === '') return '';
+  return parseFieldSelector(text)
+    .transform((field, value) => {
+      const c = desc.convertFieldLabel(field, value);
+      if ('error' in c) throw statusErrors.badRequest(c.error);
+      return { field: c.label, value: c.value };
+    })
+    .toString();
 }
 
-function checkFieldSelector(desc: ResourceDescriptor, text: string): void {
-  if (text === '') return;
-  const supported = new Set(Object.keys(desc.selectableFields({ metadata: {} })));
-  supported.add('metadata.name');
-  supported.add('metadata.namespace');
-  for (const r of parseFieldSelector(text).requirements()) {
-    if (!supported.has(r.field)) throw statusErrors.badRequest(`field label not supported: ${r.field}`);
-  }
+/** Storage keeps every version of a kind in one form; a version that differs converts on the way in and out. */
+function fromStorage(desc: ResourceDescriptor, raw: Buffer): Buffer {
+  if (desc.fromStorage === undefined) return raw;
+  return Buffer.from(JSON.stringify(desc.fromStorage(JSON.parse(raw.toString('utf8')) as KubeObject)));
+}
+
+function fromStorageObject(desc: ResourceDescriptor, obj: KubeObject): KubeObject {
+  return desc.fromStorage === undefined || obj.kind === 'Status' ? obj : desc.fromStorage(obj);
 }
 
 export function resourceHandler(deps: ResourceHandlerDeps) {
@@ -129,38 +132,38 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     switch (info.verb) {
       case 'get': {
         const raw = await deps.store.get(desc, namespace, info.name, q.get('resourceVersion') ?? '', call);
-        return sendRaw(res, ctx, format, 200, raw);
+        return sendRaw(res, ctx, format, 200, fromStorage(desc, raw));
       }
       case 'list': {
         const o = parseListOptions(q);
-        checkFieldSelector(desc, o.fieldSelector);
+        o.fieldSelector = convertFieldSelector(desc, o.fieldSelector);
         const list = await deps.store.list(desc, namespace, o, call);
         const meta: Record<string, unknown> = { resourceVersion: list.resourceVersion };
         if (list.continue !== '') meta['continue'] = list.continue;
         if (list.remainingItemCount !== undefined) meta['remainingItemCount'] = list.remainingItemCount;
         // Items arrive serialized from storage; the list is assembled around them without re-encoding.
         const head = `{"kind":${JSON.stringify(desc.listKind)},"apiVersion":${JSON.stringify(groupVersionString(desc.group, desc.version))},"metadata":${JSON.stringify(meta)},"items":[`;
-        const body = Buffer.concat([Buffer.from(head), ...joinItems(list.items), Buffer.from(']}')]);
+        const body = Buffer.concat([Buffer.from(head), ...joinItems(list.items.map((i) => fromStorage(desc, i))), Buffer.from(']}')]);
         return sendRaw(res, ctx, format, 200, body);
       }
       case 'create': {
         if (info.name !== '') throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, 'create');
         const o = writeOptions('CreateOptions');
         const obj = decodeObject(desc, ctx, req);
-        ensureNamespace(desc, obj, namespace);
+        ensureObjectNamespaceMatchesRequestNamespace(desc, obj, namespace);
         const created = await deps.store.create(desc, namespace, obj, o);
-        return send(res, ctx, format, 201, created);
+        return send(res, ctx, format, 201, fromStorageObject(desc, created));
       }
       case 'update': {
         const o = writeOptions('UpdateOptions');
         const obj = decodeObject(desc, ctx, req);
-        ensureNamespace(desc, obj, namespace);
+        ensureObjectNamespaceMatchesRequestNamespace(desc, obj, namespace);
         const objName = obj.metadata?.name ?? '';
         if (objName !== info.name) {
           throw statusErrors.badRequest(`the name of the object (${objName}) does not match the name on the URL (${info.name})`);
         }
         const r = await deps.store.update(desc, namespace, info.name, obj, o);
-        return send(res, ctx, format, r.created ? 201 : 200, r.object);
+        return send(res, ctx, format, r.created ? 201 : 200, fromStorageObject(desc, r.object));
       }
       case 'delete': {
         const d = parseDeleteOptions(q, ctx.body);
@@ -171,12 +174,12 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
           ctx: call,
           warnings: ctx.warnings,
         });
-        return send(res, ctx, format, r.code, r.body);
+        return send(res, ctx, format, r.code, fromStorageObject(desc, r.body));
       }
       case 'deletecollection': {
         const d = parseDeleteOptions(q, ctx.body);
         const o = parseListOptions(q);
-        checkFieldSelector(desc, o.fieldSelector);
+        o.fieldSelector = convertFieldSelector(desc, o.fieldSelector);
         const deleted: unknown[] = [];
         let cont = '';
         let resourceVersion = '';
@@ -194,7 +197,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
                 ctx: call,
                 warnings: ctx.warnings,
               });
-              deleted.push(isPlainObject(r.body) && r.body['kind'] === 'Status' ? item : r.body);
+              deleted.push(fromStorageObject(desc, r.body['kind'] === 'Status' ? item : r.body));
             } catch (e) {
               // An item deleted concurrently is simply gone already.
               if (!(typeof e === 'object' && e !== null && 'code' in e && (e as { code: unknown }).code === 404)) throw e;

@@ -3,9 +3,18 @@
 // (prepare, system fields, validate) → validating admission → storage. Updates run the whole
 // sequence inside the retry loop (guaranteedUpdate), so admission sees the object it will replace.
 import { randomUUID } from 'node:crypto';
-import { fieldErrors, statusErrors, success, type KubeObject, type Status } from '@portico/api';
+import { statusErrors, type KubeObject } from '@portico/api';
 import type { AdmissionServicePort, CallContext, ResourceRef, StorageServicePort, UserInfo } from '@portico/proto';
-import { beforeCreate, beforeDelete, beforeUpdate, shouldDeleteDuringUpdate, type ResourceDescriptor } from '@portico/registry';
+import {
+  beforeCreate,
+  beforeDelete,
+  beforeUpdate,
+  finalizeDelete,
+  resourceVersionForUpdate,
+  shouldDeleteDuringUpdate,
+  type DeleteOptions,
+  type ResourceDescriptor,
+} from '@portico/registry';
 import { callService, throwIfStatus } from './port-status';
 
 export interface WriteOptions {
@@ -17,13 +26,7 @@ export interface WriteOptions {
   warnings: string[];
 }
 
-export interface DeleteOptions {
-  gracePeriodSeconds?: number;
-  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
-  orphanDependents?: boolean;
-  preconditions?: { uid?: string; resourceVersion?: string };
-  dryRun?: string[];
-}
+export type { DeleteOptions };
 
 export interface ListOptions {
   resourceVersion: string;
@@ -103,8 +106,7 @@ export class GenericStore {
     desc.strategy.applyDefaults(obj);
     const name = obj.metadata?.name ?? '';
     const admitted = await this.admit(desc, 'CREATE', namespace, name, obj, undefined, o, { kind: 'CreateOptions', apiVersion: 'meta.k8s.io/v1' });
-    beforeCreate(desc, admitted, { namespace, now: this.now(), uid: randomUUID() });
-    o.warnings.push(...desc.strategy.warningsOnCreate(admitted));
+    o.warnings.push(...beforeCreate(desc, admitted, { namespace, now: this.now(), uid: randomUUID() }).warnings);
     const finalName = admitted.metadata?.name ?? '';
     await this.validate(desc, 'CREATE', namespace, finalName, admitted, undefined, o, { kind: 'CreateOptions', apiVersion: 'meta.k8s.io/v1' });
     if (o.dryRun) return admitted;
@@ -133,19 +135,11 @@ export class GenericStore {
   ): Promise<{ object: KubeObject; created: boolean }> {
     desc.strategy.applyDefaults(obj);
     const pinned = obj.metadata?.resourceVersion ?? '';
-    return this.guaranteedUpdate(desc, namespace, name, o, pinned, async (current) => {
-      if (current === undefined) return structuredClone(obj);
+    return this.guaranteedUpdate(desc, namespace, name, o, async (current) => {
       const next = structuredClone(obj);
-      if (pinned === '') {
-        if (!desc.strategy.allowUnconditionalUpdate) {
-          throw statusErrors.invalid(desc.group, desc.kind, name, [
-            fieldErrors.invalid('metadata.resourceVersion', 0, 'must be specified for an update'),
-          ]);
-        }
-        next.metadata = { ...(next.metadata ?? {}), resourceVersion: current.metadata?.resourceVersion ?? '' };
-      }
+      if (current !== undefined) resourceVersionForUpdate(desc, next, current);
       return next;
-    });
+    }, pinned !== '');
   }
 
   /**
@@ -157,8 +151,8 @@ export class GenericStore {
     namespace: string,
     name: string,
     o: WriteOptions,
-    pinnedResourceVersion: string,
     tryUpdate: (current: KubeObject | undefined) => Promise<KubeObject>,
+    pinned: boolean,
   ): Promise<{ object: KubeObject; created: boolean }> {
     let currentBytes: Buffer | undefined;
     let fresh = false;
@@ -177,13 +171,11 @@ export class GenericStore {
         return { object: created, created: true };
       }
       const currentRv = current.metadata?.resourceVersion ?? '';
-      if (pinnedResourceVersion !== '' && pinnedResourceVersion !== currentRv) throw statusErrors.modified(gr(desc), name);
       let next = await tryUpdate(current);
       next = await this.admit(desc, 'UPDATE', namespace, name, next, current, o, options);
-      beforeUpdate(desc, next, current, { now: this.now() });
-      o.warnings.push(...desc.strategy.warningsOnUpdate(next, current));
+      o.warnings.push(...beforeUpdate(desc, next, current, { namespace, now: this.now() }).warnings);
       await this.validate(desc, 'UPDATE', namespace, name, next, current, o, options);
-      if (shouldDeleteDuringUpdate(next)) {
+      if (shouldDeleteDuringUpdate(next, desc)) {
         if (o.dryRun) return { object: next, created: false };
         const del = await callService(
           'storage',
@@ -207,7 +199,7 @@ export class GenericStore {
       );
       throwIfStatus(res.status);
       if (res.succeeded) return { object: parseObject(res.object), created: false };
-      if (pinnedResourceVersion !== '') throw statusErrors.modified(gr(desc), name);
+      if (pinned) throw statusErrors.modified(gr(desc), name);
       currentBytes = res.object.length > 0 ? res.object : undefined;
       fresh = true;
     }
@@ -215,9 +207,9 @@ export class GenericStore {
   }
 
   /**
-   * DELETE: objects with finalizers (or kinds that delete gracefully, like namespaces) are updated
-   * with a deletionTimestamp and returned; others are removed and answered with a Status, or with
-   * the object for kinds that return it.
+   * DELETE: the registry decides (beforeDelete) whether the object goes now, is written with a
+   * deletionTimestamp because finalizers remain, or (namespaces) waits; the store carries it out
+   * with compare-and-swap writes and starts over when the object changed meanwhile.
    */
   async delete(
     desc: ResourceDescriptor,
@@ -225,52 +217,63 @@ export class GenericStore {
     name: string,
     options: DeleteOptions,
     o: WriteOptions,
-  ): Promise<{ code: 200 | 202; body: KubeObject | Status }> {
+  ): Promise<{ code: 200 | 202; body: KubeObject }> {
     const deleteOptions = { kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/v1', ...options };
     for (let attempt = 0; attempt < maxUpdateAttempts; attempt++) {
       const current = parseObject(await this.get(desc, namespace, name, '', o.ctx));
-      checkPreconditions(desc, name, current, options.preconditions);
+      const currentRv = current.metadata?.resourceVersion ?? '';
+      const plan = beforeDelete(desc, current, options, { now: this.now() });
       await this.admit(desc, 'DELETE', namespace, name, undefined, current, o, deleteOptions);
       await this.validate(desc, 'DELETE', namespace, name, undefined, current, o, deleteOptions);
-      const next = structuredClone(current);
-      const graceful = beforeDelete(desc, next, options, { now: this.now() });
-      if (graceful) {
-        // k8s parity: the graceful path is a storage-level update (no admission, no strategy).
-        if (o.dryRun) return { code: 200, body: next };
-        const res = await callService(
-          'storage',
-          this.storage.update(
-            {
-              ref: ref(desc, namespace, name),
-              object: Buffer.from(JSON.stringify(next)),
-              expectedResourceVersion: current.metadata?.resourceVersion ?? '',
-            },
-            o.ctx,
-          ),
-        );
-        throwIfStatus(res.status);
-        if (!res.succeeded) continue;
-        const code = options.orphanDependents === false ? 202 : 200;
-        return { code, body: parseObject(res.object) };
+      switch (plan.action) {
+        case 'pending':
+          return { code: 200, body: finalizeDelete(desc, plan.object) };
+        case 'wait':
+          return { code: 200, body: plan.object };
+        case 'update': {
+          // k8s parity: the graceful path is a storage-level update (no admission, no strategy).
+          if (o.dryRun) return { code: 200, body: plan.object };
+          const res = await callService(
+            'storage',
+            this.storage.update(
+              { ref: ref(desc, namespace, name), object: Buffer.from(JSON.stringify(plan.object)), expectedResourceVersion: currentRv },
+              o.ctx,
+            ),
+          );
+          throwIfStatus(res.status);
+          if (!res.succeeded) continue;
+          const written = parseObject(res.object);
+          if (!plan.thenDelete) return { code: options.orphanDependents === false ? 202 : 200, body: written };
+          const removed = await this.removeFromStorage(desc, namespace, name, written.metadata?.resourceVersion ?? '', o);
+          if (removed === undefined) continue;
+          return { code: 200, body: finalizeDelete(desc, removed) };
+        }
+        case 'delete': {
+          if (o.dryRun) return { code: 200, body: finalizeDelete(desc, current) };
+          const removed = await this.removeFromStorage(desc, namespace, name, currentRv, o);
+          if (removed === undefined) continue;
+          return { code: 200, body: finalizeDelete(desc, removed) };
+        }
       }
-      if (o.dryRun) return { code: 200, body: this.deletedResponse(desc, name, current) };
-      const res = await callService(
-        'storage',
-        this.storage.delete(
-          { ref: ref(desc, namespace, name), preconditions: undefined, expectedResourceVersion: current.metadata?.resourceVersion ?? '' },
-          o.ctx,
-        ),
-      );
-      if (res.status?.code === 404) throw statusErrors.notFound(gr(desc), name);
-      throwIfStatus(res.status);
-      if (res.succeeded) return { code: 200, body: this.deletedResponse(desc, name, parseObject(res.object)) };
     }
     throw statusErrors.conflict(gr(desc), name, 'too many conflicting updates, please try again');
   }
 
-  private deletedResponse(desc: ResourceDescriptor, name: string, obj: KubeObject): KubeObject | Status {
-    if (desc.strategy.returnDeletedObject) return obj;
-    return success({ name, ...(desc.group !== '' ? { group: desc.group } : {}), kind: desc.resource, uid: obj.metadata?.uid ?? '' });
+  /** Deletes at the expected revision; undefined when the object changed meanwhile. */
+  private async removeFromStorage(
+    desc: ResourceDescriptor,
+    namespace: string,
+    name: string,
+    expectedResourceVersion: string,
+    o: WriteOptions,
+  ): Promise<KubeObject | undefined> {
+    const res = await callService(
+      'storage',
+      this.storage.delete({ ref: ref(desc, namespace, name), preconditions: undefined, expectedResourceVersion }, o.ctx),
+    );
+    if (res.status?.code === 404) throw statusErrors.notFound(gr(desc), name);
+    throwIfStatus(res.status);
+    return res.succeeded ? parseObject(res.object) : undefined;
   }
 
   private async admit(
@@ -340,21 +343,3 @@ export class GenericStore {
     };
   }
 }
-
-/** k8s parity: storage.Preconditions.Check. */
-function checkPreconditions(desc: ResourceDescriptor, name: string, obj: KubeObject, p: DeleteOptions['preconditions']): void {
-  if (p === undefined) return;
-  const uid = obj.metadata?.uid ?? '';
-  const rv = obj.metadata?.resourceVersion ?? '';
-  if (p.uid !== undefined && p.uid !== uid) {
-    throw statusErrors.conflict(gr(desc), name, `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${uid}`);
-  }
-  if (p.resourceVersion !== undefined && p.resourceVersion !== rv) {
-    throw statusErrors.conflict(
-      gr(desc),
-      name,
-      `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${rv}`,
-    );
-  }
-}
-
