@@ -5,3 +5,5 @@ export * from './validation';
 export * from './labels';
 export * from './fields';
 export * from './names';
+export * from './resource-version';
+export * from './continue';

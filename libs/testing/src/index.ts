@@ -1,2 +1,10 @@
 export {};
 export * from './clients';
+export { freePort, startEtcd, startNats, type EtcdServer, type NatsServer, type StartEtcdOptions, type StartNatsOptions } from './harness';
+export {
+  runStorageConformance,
+  type CompactableStore,
+  type ConformanceStore,
+  type StorageConformanceOptions,
+} from './storage-conformance';
+export type * from './provided-context';
