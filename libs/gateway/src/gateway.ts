@@ -8,6 +8,7 @@ import type { AdmissionServicePort, AuthServicePort, StorageServicePort } from '
 import { defaultRegistry, type ResourceDescriptor } from '@portico/registry';
 import { createLogger, renderMetrics } from '@portico/telemetry';
 import { ensureSystemNamespaces } from './bootstrap/system-namespaces';
+import { NamespaceController } from './controllers/namespace-controller';
 import type { ApiResources } from './discovery/api-resources';
 import { buildHandlerChain } from './filters/chain';
 import { HealthEndpoint, type HealthCheck } from './health/health';
@@ -31,6 +32,8 @@ export interface GatewayOptions {
   requestTimeoutMs?: number;
   maxRequestBodyBytes?: number;
   maxInFlight?: { readOnly: number; mutating: number };
+  /** Runs the namespace controller (finishing namespace deletion); on by default. */
+  controllers?: boolean;
 }
 
 export interface Gateway {
@@ -143,12 +146,15 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     }
   };
   void bootstrap();
+  const namespaceController = opts.controllers === false ? undefined : new NamespaceController(store, api, logger);
+  namespaceController?.start();
 
   return {
     port,
     url: `https://${opts.host}:${port}`,
     close: async () => {
       shuttingDown = true;
+      namespaceController?.stop();
       if (bootstrapTimer !== undefined) clearTimeout(bootstrapTimer);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

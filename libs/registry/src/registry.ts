@@ -128,6 +128,15 @@ export class Registry {
     return this.byGVR.get(gvrKey(group, version, resource));
   }
 
+  /**
+   * The descriptor that owns objects stored under a group/resource: the one serving the storage
+   * group itself when several share the storage (core and events.k8s.io events).
+   */
+  lookupStorage(gr: { group: string; resource: string }): ResourceDescriptor | undefined {
+    const sharing = this.ordered.filter((d) => d.storage.group === gr.group && d.storage.resource === gr.resource);
+    return sharing.find((d) => d.group === gr.group) ?? sharing[0];
+  }
+
   /** The resource serving a kind in a group/version. */
   lookupKind(group: string, version: string, kind: string): ResourceDescriptor | undefined {
     return this.ordered.find((d) => d.group === group && d.version === version && d.kind === kind);

@@ -1,10 +1,11 @@
 // Composition of the storage service: a KV backend (etcd or embedded SQLite) under the object store.
 import { parseResourceVersion } from '@portico/api';
 import type { Closeable, StorageServicePort } from '@portico/proto';
+import { defaultRegistry } from '@portico/registry';
 import { defaultCompactionIntervalMs } from './compaction';
 import { EtcdBackend } from './etcd-backend';
 import type { KVBackend } from './kv';
-import { type FieldsFor, ObjectStore } from './object-store';
+import { defaultFieldsFor, type FieldsFor, ObjectStore } from './object-store';
 import { SqliteBackend } from './sqlite-backend';
 
 export type StorageBackendConfig = { kind: 'etcd'; endpoints: string[] } | { kind: 'sqlite'; path: string };
@@ -13,7 +14,7 @@ export interface StorageServiceOptions {
   backend: StorageBackendConfig;
   /** How often history is compacted (each round compacts to the revision seen one round earlier); default 5 min, 0 = never. */
   compactionIntervalMs?: number;
-  /** Selectable field values of an object; default metadata.name and metadata.namespace. */
+  /** Selectable field values of an object; default: the built-in registry's, else metadata.name and metadata.namespace. */
   fieldsFor?: FieldsFor;
   /** How long a read waits for a resourceVersion ahead of the store before a 504; default 3000 ms. */
   resourceVersionWaitMs?: number;
@@ -35,7 +36,7 @@ class Service extends ObjectStore implements StorageService {
     private readonly backend: KVBackend,
     opts: StorageServiceOptions,
   ) {
-    super(backend, { fieldsFor: opts.fieldsFor, resourceVersionWaitMs: opts.resourceVersionWaitMs });
+    super(backend, { fieldsFor: opts.fieldsFor ?? registryFieldsFor(), resourceVersionWaitMs: opts.resourceVersionWaitMs });
   }
 
   async compact(resourceVersion?: string): Promise<void> {
@@ -59,4 +60,13 @@ export async function createStorageService(opts: StorageServiceOptions): Promise
       ? new EtcdBackend({ endpoints: opts.backend.endpoints, compactionIntervalMs, onError: opts.onBackgroundError })
       : new SqliteBackend({ path: opts.backend.path, compactionIntervalMs, onError: opts.onBackgroundError });
   return Promise.resolve(new Service(backend, opts));
+}
+
+/** Field selectors match the fields each kind declares selectable (secrets' type, events' involvedObject …). */
+function registryFieldsFor(): FieldsFor {
+  const registry = defaultRegistry();
+  return (gr, obj) => {
+    const desc = registry.lookupStorage(gr);
+    return desc === undefined ? defaultFieldsFor(gr, obj) : desc.selectableFields(obj);
+  };
 }

@@ -116,17 +116,21 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       throw statusErrors.notFoundPath();
     }
     if (!desc.namespaced && info.namespace !== '' && !(desc.group === '' && desc.resource === 'namespaces')) throw statusErrors.notFoundPath();
-    if (info.subresource !== '') {
-      // Subresources arrive with their own handlers (status, scale, token, finalize …).
-      throw statusErrors.notFoundPath();
+    const sub = info.subresource === '' ? undefined : desc.subresources.find((s) => s.name === info.subresource);
+    // Subresources that are views of the stored object (status, finalize) are served here; others
+    // (scale, token, …) arrive with their own handlers.
+    if (info.subresource !== '' && sub?.strategy === undefined) throw statusErrors.notFoundPath();
+    const verbs: readonly string[] = sub?.verbs ?? desc.verbs;
+    if (!verbs.includes(info.verb)) {
+      const what = sub === undefined ? desc.resource : `${desc.resource}/${sub.name}`;
+      throw statusErrors.methodNotSupported({ group: desc.group, resource: what }, info.verb);
     }
-    if (!(desc.verbs as string[]).includes(info.verb)) throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, info.verb);
     const format = negotiateResponse(req.headers.accept);
     const q = ctx.url.searchParams;
     const call = callContext(ctx);
     const writeOptions = (kind: 'CreateOptions' | 'UpdateOptions'): WriteOptions => {
       const w = parseWriteOptions(q, kind);
-      return { dryRun: w.dryRun, fieldManager: w.fieldManager, user: ctx.user, ctx: call, warnings: ctx.warnings };
+      return { dryRun: w.dryRun, fieldManager: w.fieldManager, user: ctx.user, ctx: call, warnings: ctx.warnings, subresource: info.subresource };
     };
 
     switch (info.verb) {

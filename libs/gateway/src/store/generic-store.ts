@@ -3,7 +3,7 @@
 // (prepare, system fields, validate) → validating admission → storage. Updates run the whole
 // sequence inside the retry loop (guaranteedUpdate), so admission sees the object it will replace.
 import { randomUUID } from 'node:crypto';
-import { statusErrors, type KubeObject } from '@portico/api';
+import { StatusError, statusErrors, type KubeObject } from '@portico/api';
 import type { AdmissionServicePort, CallContext, ResourceRef, StorageServicePort, UserInfo } from '@portico/proto';
 import {
   beforeCreate,
@@ -15,7 +15,7 @@ import {
   type DeleteOptions,
   type ResourceDescriptor,
 } from '@portico/registry';
-import { callService, throwIfStatus } from './port-status';
+import { callService, fromProtoStatus, throwIfStatus } from './port-status';
 
 export interface WriteOptions {
   dryRun: boolean;
@@ -24,6 +24,8 @@ export interface WriteOptions {
   ctx: CallContext;
   /** Warnings for the client (Warning headers). */
   warnings: string[];
+  /** The subresource written ("status", "finalize"); its strategy replaces the kind's. */
+  subresource?: string;
 }
 
 export type { DeleteOptions };
@@ -93,6 +95,12 @@ export class GenericStore {
         ctx,
       ),
     );
+    if (res.status?.code === 410 && res.continue !== '') {
+      // An expired continue token: the Status carries a fresh token that continues at the latest revision.
+      const expired = new StatusError(fromProtoStatus(res.status));
+      expired.status.metadata = { continue: res.continue };
+      throw expired;
+    }
     throwIfStatus(res.status);
     return {
       items: res.items,
@@ -173,7 +181,7 @@ export class GenericStore {
       const currentRv = current.metadata?.resourceVersion ?? '';
       let next = await tryUpdate(current);
       next = await this.admit(desc, 'UPDATE', namespace, name, next, current, o, options);
-      o.warnings.push(...beforeUpdate(desc, next, current, { namespace, now: this.now() }).warnings);
+      o.warnings.push(...beforeUpdate(desc, next, current, { namespace, now: this.now(), subresource: o.subresource ?? '' }).warnings);
       await this.validate(desc, 'UPDATE', namespace, name, next, current, o, options);
       if (shouldDeleteDuringUpdate(next, desc)) {
         if (o.dryRun) return { object: next, created: false };
@@ -332,7 +340,7 @@ export class GenericStore {
       operation,
       kind: { group: desc.group, version: desc.version, kind: desc.kind },
       resource: { group: desc.group, version: desc.version, resource: desc.resource },
-      subResource: '',
+      subResource: o.subresource ?? '',
       namespace: desc.namespaced ? namespace : '',
       name,
       object: obj === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(obj)),
