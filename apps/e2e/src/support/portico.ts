@@ -4,7 +4,7 @@
 // Both print `Portico is serving on https://127.0.0.1:<port>` and `export KUBECONFIG=<abs path>`
 // on stdout once they serve.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,10 +17,10 @@ export const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
 export interface StopResult {
   code: number | null;
   signal: NodeJS.Signals | null;
-  /** True when SIGTERM was not enough and the process group had to be killed. */
+  /** True when SIGTERM was not enough and Portico had to be killed. */
   forced: boolean;
-  /** True when processes of its group were still alive after the main process exited. */
-  leftovers: boolean;
+  /** Commands of the processes Portico had started that were still alive 5 s after it exited (then killed). */
+  leftovers: string[];
 }
 
 export interface Portico {
@@ -69,12 +69,68 @@ export function testServers(): { etcd: string; nats: string } {
 const live = new Set<ChildProcess>();
 let exitHook = false;
 
-function killGroup(pid: number, signal: NodeJS.Signals): boolean {
+interface ProcInfo {
+  pid: number;
+  ppid: number;
+  /** Start time in clock ticks since boot: tells a process from a later one with the same pid. */
+  start: string;
+  zombie: boolean;
+}
+
+function procInfo(pid: number): ProcInfo | undefined {
   try {
-    process.kill(-pid, signal);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { pid, ppid: Number(fields[1]), start: fields[19] ?? '', zombie: fields[0] === 'Z' };
   } catch {
-    return false; // no such group any more
+    return undefined;
+  }
+}
+
+/** Every live process below `root` (Portico's services, tsx's esbuild, …), from /proc. */
+function descendants(root: number): ProcInfo[] {
+  let all: ProcInfo[];
+  try {
+    all = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map((d) => procInfo(Number(d)))
+      .filter((p): p is ProcInfo => p !== undefined);
+  } catch {
+    return []; // no /proc: nothing to check
+  }
+  const out: ProcInfo[] = [];
+  const frontier = [root];
+  while (frontier.length > 0) {
+    const parent = frontier.pop();
+    for (const p of all) {
+      if (p.ppid === parent && !p.zombie) {
+        out.push(p);
+        frontier.push(p.pid);
+      }
+    }
+  }
+  return out;
+}
+
+function stillAlive(p: ProcInfo): boolean {
+  const now = procInfo(p.pid);
+  return now !== undefined && now.start === p.start && !now.zombie;
+}
+
+function command(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return String(pid);
+  }
+}
+
+function kill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
   }
 }
 
@@ -83,7 +139,11 @@ function installExitHook(): void {
   exitHook = true;
   // A test worker that dies without its afterAll must not leave a Portico behind.
   process.on('exit', () => {
-    for (const child of live) if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+    for (const child of live) {
+      if (child.pid === undefined) continue;
+      for (const p of descendants(child.pid)) kill(p.pid, 'SIGKILL');
+      kill(child.pid, 'SIGKILL');
+    }
   });
 }
 
@@ -104,8 +164,7 @@ export async function startPortico(shape: Shape, options: StartOptions = {}): Pr
   delete env['NODE_OPTIONS']; // vitest's loader options are not Portico's
 
   installExitHook();
-  // Its own process group, so that a distributed Portico that ignores SIGTERM can still be
-  // cleaned up completely (it starts one process per service).
+  // Its own process group, as from a shell: a signal meant for the test runner is not Portico's.
   const child = spawn(process.execPath, args, { cwd: WORKSPACE_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   if (child.pid === undefined) throw new Error('could not spawn portico');
   const pid = child.pid;
@@ -154,17 +213,27 @@ export async function startPortico(shape: Shape, options: StartOptions = {}): Pr
   const stop = (graceMs = 20_000): Promise<StopResult> => {
     stopping ??= (async () => {
       let forced = false;
+      // Taken before the signal: once Portico has exited, its children are reparented.
+      const tree = descendants(pid);
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
         if ((await Promise.race([exited, timer])) === 'timeout') {
           forced = true;
-          killGroup(pid, 'SIGKILL');
+          for (const p of [...tree, ...descendants(pid)]) kill(p.pid, 'SIGKILL');
+          kill(pid, 'SIGKILL');
         }
       }
       const { code, signal } = await exited;
-      // Anything of its group still alive was left behind by Portico.
-      const leftovers = killGroup(pid, 'SIGKILL');
+      // A child may still be finishing its exit; what is alive 5 s later was left behind.
+      const deadline = Date.now() + 5_000;
+      let alive = tree.filter(stillAlive);
+      while (alive.length > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        alive = alive.filter(stillAlive);
+      }
+      const leftovers = alive.map((p) => command(p.pid));
+      for (const p of alive) kill(p.pid, 'SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
       return { code, signal, forced, leftovers };
     })();
