@@ -7,3 +7,4 @@ export * from './fields';
 export * from './names';
 export * from './resource-version';
 export * from './continue';
+export * from './protobuf';

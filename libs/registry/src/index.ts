@@ -10,3 +10,4 @@ export * from './resources/secrets';
 export * from './resources/serviceaccounts';
 export * from './resources/events';
 export * from './resources/leases';
+export * from './generated';

@@ -1,0 +1,236 @@
+// The protobuf wire format at the level Kubernetes' gogo-generated code uses it. Every read is
+// bounds-checked and every error is a ProtoWireError carrying Go's message, so a malformed body
+// becomes a 400 and never a crash, a hang or an out-of-bounds read.
+
+export class ProtoWireError extends Error {
+  override readonly name = 'ProtoWireError';
+}
+
+export const WireType = { varint: 0, fixed64: 1, bytes: 2, startGroup: 3, endGroup: 4, fixed32: 5 } as const;
+
+const unexpectedEOF = 'unexpected EOF';
+
+export class ProtoReader {
+  pos: number;
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    readonly end = buf.length,
+  ) {
+    this.pos = start;
+  }
+
+  get done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** A varint as [low 32 bits, high 32 bits], both unsigned. Go: at most 10 bytes. */
+  varint(): [number, number] {
+    let lo = 0;
+    let hi = 0;
+    for (let shift = 0; ; shift += 7) {
+      if (shift >= 64) throw new ProtoWireError('proto: integer overflow');
+      if (this.pos >= this.end) throw new ProtoWireError(unexpectedEOF);
+      const b = this.buf[this.pos++] as number;
+      const bits = b & 0x7f;
+      if (shift < 28) lo |= bits << shift;
+      else if (shift === 28) {
+        lo |= (bits & 0x0f) << 28;
+        hi |= bits >>> 4;
+      } else if (shift < 64) hi |= bits << (shift - 32);
+      if (b < 0x80) break;
+    }
+    return [lo >>> 0, hi >>> 0];
+  }
+
+  /** A varint that must fit a JS number exactly (tags, lengths). */
+  uvarint(): number {
+    const [lo, hi] = this.varint();
+    if (hi > 0x1fffff) return Number.MAX_SAFE_INTEGER + 1;
+    return hi * 0x100000000 + lo;
+  }
+
+  tag(): { field: number; wire: number } {
+    const [lo, hi] = this.varint();
+    // Go keeps the tag in a uint64 and takes int32(wire >> 3): bits above 35 are dropped.
+    const wire = lo & 7;
+    const field = ((lo >>> 3) | (hi << 29)) | 0;
+    return { field, wire };
+  }
+
+  /** The bounds of a length-delimited payload; advances past it. */
+  lengthDelimited(): [number, number] {
+    const [lo, hi] = this.varint();
+    // Go converts the length to int: 2^63 and above is negative.
+    if (hi >= 0x80000000) throw new ProtoWireError('proto: negative length found during unmarshaling');
+    const len = hi * 0x100000000 + lo;
+    const start = this.pos;
+    const stop = start + len;
+    if (stop > this.end) throw new ProtoWireError(unexpectedEOF);
+    this.pos = stop;
+    return [start, stop];
+  }
+
+  fixed32(): number {
+    if (this.pos + 4 > this.end) throw new ProtoWireError(unexpectedEOF);
+    const b = this.buf;
+    const p = this.pos;
+    this.pos += 4;
+    return ((b[p] as number) | ((b[p + 1] as number) << 8) | ((b[p + 2] as number) << 16) | ((b[p + 3] as number) << 24)) >>> 0;
+  }
+
+  fixed64(): [number, number] {
+    const lo = this.fixed32();
+    const hi = this.fixed32();
+    return [lo, hi];
+  }
+
+  /** Skips one field's value (Go's skipGenerated), groups included. */
+  skip(wire: number): void {
+    let depth = 0;
+    for (;;) {
+      switch (wire) {
+        case WireType.varint:
+          this.varint();
+          break;
+        case WireType.fixed64:
+          if (this.pos + 8 > this.end) throw new ProtoWireError(unexpectedEOF);
+          this.pos += 8;
+          break;
+        case WireType.bytes:
+          this.lengthDelimited();
+          break;
+        case WireType.startGroup:
+          depth++;
+          break;
+        case WireType.endGroup:
+          if (depth === 0) throw new ProtoWireError('proto: unexpected end of group');
+          depth--;
+          break;
+        case WireType.fixed32:
+          if (this.pos + 4 > this.end) throw new ProtoWireError(unexpectedEOF);
+          this.pos += 4;
+          break;
+        default:
+          throw new ProtoWireError(`proto: illegal wireType ${wire}`);
+      }
+      if (depth === 0) return;
+      if (this.pos >= this.end) throw new ProtoWireError(unexpectedEOF);
+      wire = this.tag().wire;
+    }
+  }
+}
+
+/** Signed 64-bit value of a varint, as a bigint. */
+export function int64Of([lo, hi]: [number, number]): bigint {
+  return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+}
+
+export function uint64Of([lo, hi]: [number, number]): bigint {
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+/** A growable buffer written front to back. */
+export class ProtoWriter {
+  private buf = new Uint8Array(256);
+  private len = 0;
+
+  private ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  get length(): number {
+    return this.len;
+  }
+
+  byte(b: number): void {
+    this.ensure(1);
+    this.buf[this.len++] = b;
+  }
+
+  /** A non-negative integer below 2^53. */
+  uvarint(n: number): void {
+    this.ensure(10);
+    while (n >= 0x80) {
+      this.buf[this.len++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.buf[this.len++] = n;
+  }
+
+  /** Any 64-bit value (negative numbers as two's complement, 10 bytes, like Go's uint64(x)). */
+  varint64(v: bigint): void {
+    let u = BigInt.asUintN(64, v);
+    this.ensure(10);
+    while (u >= 0x80n) {
+      this.buf[this.len++] = Number(u & 0x7fn) | 0x80;
+      u >>= 7n;
+    }
+    this.buf[this.len++] = Number(u);
+  }
+
+  /** int32/int64/bool/enum values as Go writes them: uint64(int64(x)). */
+  varintInt(n: number): void {
+    if (n >= 0 && n <= Number.MAX_SAFE_INTEGER) this.uvarint(n);
+    else this.varint64(BigInt(n));
+  }
+
+  tag(field: number, wire: number): void {
+    this.uvarint(field * 8 + wire);
+  }
+
+  bytes(data: Uint8Array): void {
+    this.uvarint(data.length);
+    this.ensure(data.length);
+    this.buf.set(data, this.len);
+    this.len += data.length;
+  }
+
+  fixed32(n: number): void {
+    this.ensure(4);
+    for (let i = 0; i < 4; i++) {
+      this.buf[this.len++] = n & 0xff;
+      n >>>= 8;
+    }
+  }
+
+  raw(data: Uint8Array): void {
+    this.ensure(data.length);
+    this.buf.set(data, this.len);
+    this.len += data.length;
+  }
+
+  /** Starts a length-delimited field whose length is patched by `finish`. */
+  fork(): number {
+    // Reserve the maximum varint size for a length below 2^35; shifted down on finish.
+    this.ensure(5);
+    const at = this.len;
+    this.len += 5;
+    return at;
+  }
+
+  finish(at: number): void {
+    const payloadStart = at + 5;
+    const payloadLen = this.len - payloadStart;
+    const head: number[] = [];
+    let n = payloadLen;
+    while (n >= 0x80) {
+      head.push((n % 0x80) | 0x80);
+      n = Math.floor(n / 0x80);
+    }
+    head.push(n);
+    const shift = 5 - head.length;
+    if (shift > 0) this.buf.copyWithin(at + head.length, payloadStart, this.len);
+    for (let i = 0; i < head.length; i++) this.buf[at + i] = head[i] as number;
+    this.len -= shift;
+  }
+
+  finishBytes(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}
