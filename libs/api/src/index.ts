@@ -1,6 +1,7 @@
 export * from './meta';
 export * from './field-errors';
 export * from './status';
+export * from './serialization';
 export * from './validation';
 export * from './labels';
 export * from './fields';

@@ -5,3 +5,4 @@ export { decodeProtobufObject, decodeProtobufMessage, protobufMagic, maxProtobuf
 export type { DecodedProtobufObject, ExpectedKind } from './decode';
 export { encodeProtobufObject, encodeProtobufMessage, encodeProtobufList, encodeProtobufWatchEvent } from './encode';
 export type { ProtobufList } from './encode';
+export { formatGoDuration, parseGoDuration } from './go-values';

@@ -1,9 +1,8 @@
 // k8s parity: WithRequestDeadline + WithTimeoutForNonLongRunningRequests. A request gets at most
 // the server's request timeout (60 s), less when ?timeout= asks for less; the deadline travels with
 // every call to the other services. Watches are long-running and get no deadline here.
-import { statusErrors } from '@portico/api';
+import { parseGoDuration, statusErrors } from '@portico/api';
 import { contextOf } from '../request/context';
-import { parseGoDuration } from '../request/duration';
 import { isLongRunning } from '../request/request-info';
 import { writeStatus } from '../responses/writers';
 import type { Handler } from './handler';
@@ -15,7 +14,8 @@ export function withRequestDeadline(next: Handler, requestTimeoutMs: number): Ha
     let timeout = requestTimeoutMs;
     const param = ctx.url.searchParams.get('timeout');
     if (param !== null && param !== '') {
-      const ms = parseGoDuration(param);
+      const ns = parseGoDuration(param);
+      const ms = ns === undefined ? undefined : Number(ns / 1_000_000n);
       if (ms === undefined || ms < 0) throw statusErrors.badRequest(`invalid timeout specified in the request URL`);
       if (ms > 0 && ms < timeout) timeout = ms;
     }

@@ -3,8 +3,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { stringify as yamlStringify } from 'yaml';
 import {
+  encodeProtobufObject,
   groupVersionString,
   isPlainObject,
+  protobufMessageForKind,
+  type JsonObject,
   parseFieldSelector,
   parseGroupVersion,
   statusErrors,
@@ -15,7 +18,7 @@ import type { ApiResources } from '../discovery/api-resources';
 import { callContext, contextOf, type RequestContext } from '../request/context';
 import { writeRawJson, writeJson } from '../responses/writers';
 import type { GenericStore, WriteOptions } from '../store/generic-store';
-import { decodeBody, negotiateResponse, type ResponseFormat } from './negotiation';
+import { decodeBody, negotiateResponse, protobufMediaType, type ResponseFormat } from './negotiation';
 import { parseDeleteOptions, parseListOptions, parseWriteOptions } from './options';
 
 export interface ResourceHandlerDeps {
@@ -25,6 +28,16 @@ export interface ResourceHandlerDeps {
 
 function send(res: ServerResponse, ctx: RequestContext, format: ResponseFormat, code: number, body: unknown): void {
   writeWarnings(res, ctx.warnings);
+  if (format === 'protobuf' && isPlainObject(body)) {
+    const encoded = tryEncodeProtobuf(body as JsonObject);
+    if (encoded !== undefined) {
+      res.statusCode = code;
+      res.setHeader('Content-Type', protobufMediaType);
+      res.setHeader('Content-Length', encoded.length);
+      res.end(encoded);
+      return;
+    }
+  }
   if (format === 'yaml') {
     res.statusCode = code;
     res.setHeader('Content-Type', 'application/yaml');
@@ -34,8 +47,20 @@ function send(res: ServerResponse, ctx: RequestContext, format: ResponseFormat, 
   writeJson(res, code, body, { pretty: ctx.pretty });
 }
 
+/** Objects whose kind has no protobuf form (or that do not fit it) are answered in JSON, which every client reads. */
+function tryEncodeProtobuf(obj: JsonObject): Buffer | undefined {
+  const apiVersion = typeof obj['apiVersion'] === 'string' ? obj['apiVersion'] : '';
+  const kind = typeof obj['kind'] === 'string' ? obj['kind'] : '';
+  if (protobufMessageForKind(apiVersion, kind) === undefined) return undefined;
+  try {
+    return Buffer.from(encodeProtobufObject(obj));
+  } catch {
+    return undefined;
+  }
+}
+
 function sendRaw(res: ServerResponse, ctx: RequestContext, format: ResponseFormat, code: number, raw: Buffer | string): void {
-  if (format === 'yaml' || ctx.pretty) return send(res, ctx, format, code, JSON.parse(raw.toString()));
+  if (format !== 'json' || ctx.pretty) return send(res, ctx, format, code, JSON.parse(raw.toString()));
   writeWarnings(res, ctx.warnings);
   writeRawJson(res, code, raw);
 }
@@ -52,7 +77,10 @@ function writeWarnings(res: ServerResponse, warnings: string[]): void {
 
 /** The object in a create or update body, with its apiVersion/kind checked against the URL. */
 function decodeObject(desc: ResourceDescriptor, ctx: RequestContext, req: IncomingMessage): KubeObject {
-  const value = decodeBody(ctx.body ?? Buffer.alloc(0), req.headers['content-type']);
+  const value = decodeBody(ctx.body ?? Buffer.alloc(0), req.headers['content-type'], {
+    apiVersion: groupVersionString(desc.group, desc.version),
+    kind: desc.kind,
+  });
   if (!isPlainObject(value)) {
     throw statusErrors.badRequest(`the object provided is unrecognized (must be of type ${desc.kind}): couldn't get version/kind; json parse error: expected an object`);
   }
@@ -125,7 +153,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       const what = sub === undefined ? desc.resource : `${desc.resource}/${sub.name}`;
       throw statusErrors.methodNotSupported({ group: desc.group, resource: what }, info.verb);
     }
-    const format = negotiateResponse(req.headers.accept);
+    const format = negotiateResponse(req.headers.accept, protobufMessageForKind(groupVersionString(desc.group, desc.version), desc.kind) !== undefined);
     const q = ctx.url.searchParams;
     const call = callContext(ctx);
     const writeOptions = (kind: 'CreateOptions' | 'UpdateOptions'): WriteOptions => {
