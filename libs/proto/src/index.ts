@@ -36,3 +36,6 @@ export {
 } from './generated/portico/auth/v1/auth';
 export { AdmissionRequest, AdmitResponse, ValidateResponse } from './generated/portico/admission/v1/admission';
 export * from './grpc';
+export { WatchEventMessage, ProgressMessage } from './generated/portico/watch/v1/watch';
+export { InProcessBus, matches as subjectMatches, progressSubject, watchSubject } from './bus';
+export type { BusDisruption, BusHeaders, BusMessage, BusSubscription, EventBusPort } from './bus';
