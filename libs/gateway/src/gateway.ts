@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import type { AdmissionServicePort, AuthServicePort, StorageServicePort } from '@portico/proto';
+import type { AdmissionServicePort, AuthServicePort, EventBusPort, StorageServicePort } from '@portico/proto';
 import { defaultRegistry, type ResourceDescriptor } from '@portico/registry';
 import { createLogger, renderMetrics } from '@portico/telemetry';
 import { ensureSystemNamespaces } from './bootstrap/system-namespaces';
@@ -17,6 +17,7 @@ import { resourceHandler } from './handlers/resource-handler';
 import type { Logger } from './logger';
 import { contextOf } from './request/context';
 import { GenericStore } from './store/generic-store';
+import { WatchHub } from './watch/watch-hub';
 import { statusErrors } from '@portico/api';
 
 export interface GatewayOptions {
@@ -32,6 +33,10 @@ export interface GatewayOptions {
   requestTimeoutMs?: number;
   maxRequestBodyBytes?: number;
   maxInFlight?: { readOnly: number; mutating: number };
+  /** Where the storage service publishes watch events; without it watch is not served. */
+  bus?: EventBusPort;
+  /** kube-apiserver's --min-request-timeout: watches end after 1-2x this (seconds); default 1800. */
+  minRequestTimeoutSeconds?: number;
   /** Runs the namespace controller (finishing namespace deletion); on by default. */
   controllers?: boolean;
 }
@@ -79,7 +84,15 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     new HealthEndpoint('readyz', [ping, log, etcdCheck, namespacesHook, shutdown], logger),
   ];
   const nonResource = nonResourceHandler({ api, health, metrics: { render: renderMetrics }, serverAddress: () => address });
-  const resources = resourceHandler({ api, store });
+  const hub = opts.bus === undefined ? undefined : new WatchHub(opts.bus, opts.storage, logger);
+  const resources = resourceHandler({
+    api,
+    store,
+    watch:
+      hub === undefined
+        ? undefined
+        : { hub, storage: opts.storage, minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds ?? 1800, bookmarkIntervalMs: 60_000, maxQueuedFrames: 2_048 },
+  });
   const chain = buildHandlerChain(
     async (req, res) => {
       const ctx = contextOf(req);
@@ -155,6 +168,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     close: async () => {
       shuttingDown = true;
       namespaceController?.stop();
+      hub?.close();
       if (bootstrapTimer !== undefined) clearTimeout(bootstrapTimer);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

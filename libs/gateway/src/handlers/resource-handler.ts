@@ -20,10 +20,13 @@ import { writeRawJson, writeJson } from '../responses/writers';
 import type { GenericStore, WriteOptions } from '../store/generic-store';
 import { decodeBody, negotiateResponse, protobufMediaType, type ResponseFormat } from './negotiation';
 import { parseDeleteOptions, parseListOptions, parseWriteOptions } from './options';
+import { parseWatchOptions, serveWatch, type ServeWatchDeps } from '../watch/serve-watch';
 
 export interface ResourceHandlerDeps {
   api: ApiResources;
   store: GenericStore;
+  /** Absent when the gateway has no event bus: watch is then not served. */
+  watch: ServeWatchDeps | undefined;
 }
 
 function send(res: ServerResponse, ctx: RequestContext, format: ResponseFormat, code: number, body: unknown): void {
@@ -177,6 +180,12 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         const head = `{"kind":${JSON.stringify(desc.listKind)},"apiVersion":${JSON.stringify(groupVersionString(desc.group, desc.version))},"metadata":${JSON.stringify(meta)},"items":[`;
         const body = Buffer.concat([Buffer.from(head), ...joinItems(list.items.map((i) => fromStorage(desc, i))), Buffer.from(']}')]);
         return sendRaw(res, ctx, format, 200, body);
+      }
+      case 'watch': {
+        if (deps.watch === undefined) throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, 'watch');
+        const o = parseWatchOptions(q);
+        const fieldSelector = convertFieldSelector(desc, o.fieldSelector);
+        return serveWatch(req, res, ctx, desc, namespace, o, fieldSelector === '' ? undefined : parseFieldSelector(fieldSelector), deps.watch);
       }
       case 'create': {
         if (info.name !== '') throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, 'create');

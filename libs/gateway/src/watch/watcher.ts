@@ -1,0 +1,189 @@
+// One HTTP watch (k8s parity: cacher/cache_watcher.go and handlers/watch.go). Events from the
+// feed are filtered by the watcher's namespace and selectors with kube-apiserver's transitions (an
+// object that starts matching is ADDED, one that stops matching is DELETED), framed once per
+// encoding and shared, and written with backpressure: a watcher that cannot keep up is ended so its
+// client re-watches, instead of holding memory or slowing the others.
+import type { ServerResponse } from 'node:http';
+import { groupVersionString, type FieldSelector, type KubeObject, type LabelSelector, type Status } from '@portico/api';
+import type { ResourceDescriptor } from '@portico/registry';
+import type { FeedEvent } from './feed-event';
+import type { FeedListener } from './resource-feed';
+
+export interface WatcherOptions {
+  desc: ResourceDescriptor;
+  namespace: string;
+  labelSelector: LabelSelector | undefined;
+  fieldSelector: FieldSelector | undefined;
+  allowBookmarks: boolean;
+  /** Frames queued while the socket is full before the watcher is ended. */
+  maxQueuedFrames: number;
+}
+
+type Delivered = { type: string; which: 'obj' | 'prev' };
+
+const newline = Buffer.from('\n');
+
+export class Watcher implements FeedListener {
+  /** Events received from the feed before the watcher went live (it is replaying). */
+  private pending: FeedEvent[] | undefined = [];
+  private queue: Buffer[] = [];
+  private blocked = false;
+  private ended = false;
+  lastRv = 0;
+  private readonly version: string;
+  private readonly onDone: Array<() => void> = [];
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly o: WatcherOptions,
+  ) {
+    this.version = groupVersionString(o.desc.group, o.desc.version);
+    res.on('drain', () => this.flush());
+    res.once('close', () => this.finish());
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  whenDone(f: () => void): void {
+    if (this.ended) f();
+    else this.onDone.push(f);
+  }
+
+  // ---- feed listener -------------------------------------------------------------------------
+
+  onEvent(e: FeedEvent): void {
+    if (this.pending !== undefined) {
+      this.pending.push(e);
+      return;
+    }
+    this.send(e);
+  }
+
+  onProgress(_rv: number): void {}
+
+  onExpired(status: Status): void {
+    this.writeFrame(Buffer.concat([Buffer.from(JSON.stringify({ type: 'ERROR', object: status })), newline]));
+    this.end();
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  /** Events the feed delivered while the watcher was replaying; the watcher is live afterwards. */
+  takePending(): FeedEvent[] {
+    const p = this.pending ?? [];
+    this.pending = undefined;
+    return p;
+  }
+
+  /** Sends one event if it concerns this watcher and is newer than what it has sent. */
+  send(e: FeedEvent, initial = false): void {
+    if (this.ended || e.rv <= this.lastRv) return;
+    const d = initial ? this.deliverInitial(e) : this.deliver(e);
+    this.lastRv = e.rv;
+    if (d === undefined) return;
+    const key = `${this.version}|${d.type}|${d.which}`;
+    this.writeFrame(e.frame(key, () => this.buildFrame(e, d)));
+  }
+
+  bookmark(rv: number, annotations?: Record<string, string>): void {
+    if (this.ended || !this.o.allowBookmarks) return;
+    const r = Math.max(rv, this.lastRv);
+    const metadata: Record<string, unknown> = { resourceVersion: String(r), creationTimestamp: null };
+    if (annotations !== undefined) metadata['annotations'] = annotations;
+    const object = { kind: this.o.desc.kind, apiVersion: this.version, metadata };
+    this.writeFrame(Buffer.from(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`));
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.queue.length === 0 || !this.blocked) this.res.end();
+    else this.res.once('drain', () => this.res.end());
+    this.finish();
+  }
+
+  private finish(): void {
+    this.ended = true;
+    for (const f of this.onDone.splice(0)) f();
+  }
+
+  // ---- selection -----------------------------------------------------------------------------
+
+  private matches(obj: KubeObject | undefined): boolean {
+    if (obj === undefined) return false;
+    if (this.o.namespace !== '' && (obj.metadata?.namespace ?? '') !== this.o.namespace) return false;
+    if (this.o.labelSelector !== undefined && !this.o.labelSelector.matches(obj.metadata?.labels)) return false;
+    if (this.o.fieldSelector !== undefined && !this.o.fieldSelector.matches(this.o.desc.selectableFields(obj))) return false;
+    return true;
+  }
+
+  private get filters(): boolean {
+    return this.o.namespace !== '' || this.o.labelSelector !== undefined || this.o.fieldSelector !== undefined;
+  }
+
+  private deliverInitial(e: FeedEvent): Delivered | undefined {
+    return !this.filters || this.matches(e.obj) ? { type: 'ADDED', which: 'obj' } : undefined;
+  }
+
+  /** k8s parity: cacheWatcher.convertToWatchEvent. */
+  private deliver(e: FeedEvent): Delivered | undefined {
+    if (!this.filters) return { type: e.type, which: 'obj' };
+    switch (e.type) {
+      case 'ADDED':
+        return this.matches(e.obj) ? { type: 'ADDED', which: 'obj' } : undefined;
+      case 'DELETED':
+        return this.matches(e.prev ?? e.obj) ? { type: 'DELETED', which: 'obj' } : undefined;
+      case 'MODIFIED': {
+        const cur = this.matches(e.obj);
+        const old = this.matches(e.prev);
+        if (cur && old) return { type: 'MODIFIED', which: 'obj' };
+        if (cur) return { type: 'ADDED', which: 'obj' };
+        if (old) return { type: 'DELETED', which: 'prev' };
+        return undefined;
+      }
+    }
+  }
+
+  private buildFrame(e: FeedEvent, d: Delivered): Buffer {
+    const desc = this.o.desc;
+    let raw: Buffer;
+    if (d.which === 'prev' || desc.fromStorage !== undefined) {
+      let obj: KubeObject = structuredClone(d.which === 'prev' ? (e.prev as KubeObject) : e.obj);
+      // An object that stopped matching leaves as its previous state at the event's revision.
+      if (d.which === 'prev') obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(e.rv) };
+      if (desc.fromStorage !== undefined) obj = desc.fromStorage(obj);
+      raw = Buffer.from(JSON.stringify(obj));
+    } else {
+      raw = e.object;
+    }
+    return Buffer.concat([Buffer.from(`{"type":"${d.type}","object":`), raw, Buffer.from('}\n')]);
+  }
+
+  // ---- writing -------------------------------------------------------------------------------
+
+  private writeFrame(frame: Buffer): void {
+    if (this.res.writableEnded || this.res.destroyed) return;
+    if (this.blocked) {
+      this.queue.push(frame);
+      if (this.queue.length > this.o.maxQueuedFrames) {
+        // Too slow: drop the connection; the client re-watches from its last resourceVersion.
+        this.queue = [];
+        this.ended = true;
+        this.res.destroy();
+        this.finish();
+      }
+      return;
+    }
+    if (!this.res.write(frame)) this.blocked = true;
+  }
+
+  private flush(): void {
+    this.blocked = false;
+    while (this.queue.length > 0 && !this.blocked) {
+      const f = this.queue.shift() as Buffer;
+      if (!this.res.write(f)) this.blocked = true;
+    }
+  }
+}
