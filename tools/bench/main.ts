@@ -29,7 +29,6 @@ interface CannonOptions {
   url: string;
   connections: number;
   duration: number;
-  amount?: number;
   timeout?: number;
   method?: string;
   headers?: Record<string, string>;
@@ -47,7 +46,11 @@ interface CannonResult {
   statusCodeStats: Record<string, { count: number }>;
   latency: { p50: number; p99: number; average: number };
 }
-type Autocannon = (opts: CannonOptions, cb: (err: Error | null, res: CannonResult) => void) => unknown;
+interface CannonTracker {
+  on(event: 'response', fn: () => void): void;
+  stop(): void;
+}
+type Autocannon = (opts: CannonOptions, cb: (err: Error | null, res: CannonResult) => void) => CannonTracker;
 const autocannon = require('autocannon') as Autocannon;
 
 interface Args {
@@ -109,7 +112,11 @@ async function benchEtcdPuts(endpoint: string, inFlight: number, durationSec: nu
         const i = issued++;
         const t0 = performance.now();
         try {
-          await client.put(`/bench/k/${i % 1000}`).value(value);
+          // A put that hangs must not hold the run past its deadline.
+          await Promise.race([
+            client.put(`/bench/k/${i % 1000}`).value(value),
+            new Promise((_, reject) => setTimeout(() => reject(new Error('put timed out')), 10_000).unref()),
+          ]);
           ok++;
           if (latencies.length < cap) latencies.push(performance.now() - t0);
         } catch {
@@ -135,9 +142,21 @@ async function benchEtcdPuts(endpoint: string, inFlight: number, durationSec: nu
   }
 }
 
-function cannon(opts: CannonOptions): Promise<CannonResult> {
+/** One autocannon run, bounded in time (its duration) and in count (`maxRequests` responses). */
+function cannon(opts: CannonOptions, maxRequests = 1_000_000): Promise<CannonResult> {
   return new Promise((resolve, reject) => {
-    autocannon(opts, (err, res) => (err ? reject(err) : resolve(res)));
+    let responses = 0;
+    // autocannon ignores `duration` when `amount` is set, so the count bound is enforced here.
+    const tracker = autocannon(opts, (err, res) => {
+      clearTimeout(guard);
+      if (err) reject(err);
+      else resolve(res);
+    });
+    tracker.on('response', () => {
+      if (++responses === maxRequests) tracker.stop();
+    });
+    // autocannon stops itself after `duration`; this only guards against it never reporting.
+    const guard = setTimeout(() => tracker.stop(), (opts.duration + 30) * 1000);
   });
 }
 
@@ -191,7 +210,6 @@ async function benchNodeHttp(connections: number, durationSec: number): Promise<
       headers: { 'content-type': 'application/json' },
       body,
       duration: 2,
-      amount: 2_000_000,
     };
     await cannon(opts); // warm-up
     return fromCannon(`raw node:http POST echo (${connections} connections, 1 KiB)`, await cannon({ ...opts, duration: durationSec }));
@@ -245,10 +263,10 @@ async function benchPortico(portico: Portico, connections: number, durationSec: 
   });
   const common = { url: base.origin, connections, servername: 'localhost', tlsOptions: tls, timeout: 30 };
 
-  await cannon({ ...common, connections: Math.min(8, connections), duration: 3, amount: 20_000, requests: [createRequest(`bench-warm-${portico.shape}`)] });
+  await cannon({ ...common, connections: Math.min(8, connections), duration: 3, requests: [createRequest(`bench-warm-${portico.shape}`)] }, 5_000);
   const create = fromCannon(
     `Portico ${portico.shape}: create ConfigMap (${connections} connections, 1 KiB)`,
-    await cannon({ ...common, duration: durationSec, amount: 2_000_000, requests: [createRequest(`bench-${portico.shape}`)] }),
+    await cannon({ ...common, duration: durationSec, requests: [createRequest(`bench-${portico.shape}`)] }, 200_000),
   );
 
   const name = `bench-get-${portico.shape}`;
@@ -259,7 +277,6 @@ async function benchPortico(portico: Portico, connections: number, durationSec: 
     await cannon({
       ...common,
       duration: Math.max(1, Math.round(durationSec / 2)),
-      amount: 2_000_000,
       requests: [{ method: 'GET', path: `${collection}/${name}`, headers: { accept: 'application/json' } }],
     }),
   );
