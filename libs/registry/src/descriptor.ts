@@ -1,7 +1,7 @@
 // A resource is data: its names, scope, verbs and subresources, and the strategy that holds its
 // per-kind policy. Handlers never switch on a resource name; every built-in type (and later every
 // CRD) plugs in by adding a descriptor.
-import type { FieldError, GroupResource, GroupVersionKind, KubeObject } from '@portico/api';
+import type { FieldError, GroupResource, GroupVersionKind, JsonObject, KubeObject } from '@portico/api';
 
 export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
 
@@ -112,6 +112,22 @@ export interface RESTStrategy {
   shouldDeleteDuringUpdate?(obj: KubeObject): boolean;
 }
 
+/**
+ * The OpenAPI v3 schema of a kind that Kubernetes' own documents do not describe (a CRD version).
+ * Built-in kinds leave it out: their paths and schemas come from the generated tables.
+ */
+export interface DescriptorOpenAPI {
+  /** The kind's name in components.schemas, e.g. `com.example.v1.Widget`. */
+  schemaName: string;
+  /**
+   * The definitions the kind brings, keyed by components.schemas name (schemaName at least), in
+   * OpenAPI v3 JSON: refs `#/components/schemas/<name>`, extensions spelled `x-kubernetes-*`.
+   * Refs to built-in definitions (…meta.v1.ObjectMeta) are resolved from the generated tables; a
+   * missing `<schemaName>List` and missing x-kubernetes-group-version-kind are filled in.
+   */
+  schemas: Readonly<Record<string, JsonObject>>;
+}
+
 /** The outcome of converting one field-selector label: the label selectableFields uses, or the 400 text. */
 export type FieldLabelConversion = { label: string; value: string } | { error: string };
 
@@ -160,5 +176,7 @@ export interface ResourceDescriptor {
    * kube-apiserver's table; a descriptor without one gets CRD defaults (1000, 100).
    */
   priority?: { group: number; version: number };
+  /** The kind's OpenAPI schema when the generated tables have none (CRDs); see DescriptorOpenAPI. */
+  openapi?: DescriptorOpenAPI;
   strategy: RESTStrategy;
 }

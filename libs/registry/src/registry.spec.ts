@@ -83,6 +83,18 @@ describe('Registry ordering', () => {
     expect(r.all()).toHaveLength(1);
   });
 
+  it('moves its version on every add and remove, and only then', () => {
+    const r = new Registry([fake('apps', 'v1', 'deployments', 'Deployment')]);
+    const v0 = r.version();
+    r.add(fake('apps', 'v1', 'replicasets', 'ReplicaSet'));
+    const v1 = r.version();
+    expect(v1).toBeGreaterThan(v0);
+    expect(r.remove('apps', 'v1', 'statefulsets')).toBe(false);
+    expect(r.version()).toBe(v1);
+    r.remove('apps', 'v1', 'replicasets');
+    expect(r.version()).toBeGreaterThan(v1);
+  });
+
   it('knows kube-apiserver\'s priorities', () => {
     expect(apiServicePriority('', 'v1')).toEqual({ group: 18000, version: 1 });
     expect(apiServicePriority('events.k8s.io', 'v1')).toEqual({ group: 17750, version: 15 });

@@ -99,6 +99,7 @@ export interface GroupVersions {
 export class Registry {
   private readonly byGVR = new Map<string, ResourceDescriptor>();
   private ordered: ResourceDescriptor[] = [];
+  private changes = 0;
 
   constructor(descriptors: readonly ResourceDescriptor[] = []) {
     for (const d of descriptors) this.add(d);
@@ -110,13 +111,25 @@ export class Registry {
     if (this.byGVR.has(key)) throw new Error(`resource ${key} is already registered`);
     this.byGVR.set(key, desc);
     this.ordered = this.sort([...this.byGVR.values()]);
+    this.changes++;
   }
 
   /** Removes a resource (a deleted CRD version). */
   remove(group: string, version: string, resource: string): boolean {
     const removed = this.byGVR.delete(gvrKey(group, version, resource));
-    if (removed) this.ordered = this.sort([...this.byGVR.values()]);
+    if (removed) {
+      this.ordered = this.sort([...this.byGVR.values()]);
+      this.changes++;
+    }
     return removed;
+  }
+
+  /**
+   * Grows with every add and remove: documents computed from the registry (discovery, OpenAPI)
+   * are cached under it and rebuilt when it moves.
+   */
+  version(): number {
+    return this.changes;
   }
 
   /** Every resource, in discovery order: groups, then versions, then resource names. */
