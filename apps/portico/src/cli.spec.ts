@@ -122,10 +122,10 @@ function apiRequest(
   });
 }
 
+/** Running, not merely a zombie waiting for init to reap it (orphans end up there). */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
@@ -214,6 +214,37 @@ describe('portico start-distributed', () => {
     for (const pid of pids.values()) expect(alive(pid)).toBe(false);
     const stopped = cli.stderr.map((l) => /^stopping (\S+) /.exec(l)?.[1]).filter(Boolean);
     expect(stopped).toEqual(['gateway', 'admission', 'auth', 'storage', 'nats-server', 'etcd']);
+  });
+
+  it('leaves no services behind when killed, and the next start stops its leftover etcd and NATS', { timeout: 300_000 }, async () => {
+    const dataDir = join(scratch, 'distributed-killed');
+    const first = portico(['start-distributed', '--data-dir', dataDir, '--port', '0']);
+    const { kubeconfig } = await first.ready(180_000);
+    const created = await apiRequest(kubeconfig, 'POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'kept-in-etcd' },
+    });
+    expect(created.status).toBe(201);
+    const pids = startedPids(first);
+
+    first.kill('SIGKILL');
+    await first.exit;
+    // The services notice their supervisor is gone (IPC channel closed) and shut down.
+    const services = ['storage', 'auth', 'admission', 'gateway'].map((n) => pids.get(n)!);
+    while (services.some(alive)) await new Promise((r) => setTimeout(r, 100));
+    expect(alive(pids.get('etcd')!)).toBe(true);
+
+    const second = portico(['start-distributed', '--data-dir', dataDir, '--port', '0']);
+    const again = await second.ready(180_000);
+    expect(second.stderr).toContain(`stopping etcd left running by an earlier start (pid ${pids.get('etcd')})`);
+    expect(second.stderr).toContain(`stopping nats-server left running by an earlier start (pid ${pids.get('nats-server')})`);
+    expect(alive(pids.get('etcd')!)).toBe(false);
+    expect(alive(pids.get('nats-server')!)).toBe(false);
+    const ns = await apiRequest(again.kubeconfig, 'GET', '/api/v1/namespaces/kept-in-etcd');
+    expect(ns.status).toBe(200);
+    second.kill('SIGTERM');
+    expect(await second.exit).toEqual({ code: 0, signal: null });
   });
 
   it('stops everything and exits non-zero when a service dies', { timeout: 240_000 }, async () => {

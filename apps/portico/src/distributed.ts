@@ -44,6 +44,7 @@ class ServiceProcess extends ManagedProcess {
     super(service, process.execPath, [...serviceCommand(service), ...args], {
       cwd: WORKSPACE_ROOT,
       onLine: (line) => say(`[${service}] ${line}`),
+      ipc: true,
     });
   }
 
@@ -79,14 +80,14 @@ export async function startDistributed(opts: StartDistributedOptions): Promise<R
     const binaries = ensureServerBinaries({ etcd: !opts.etcd, nats: !opts.nats }, opts.say);
     let etcdUrl = opts.etcd;
     if (!etcdUrl) {
-      const etcd = await startEtcd(binaries.etcd, dataDir, logDir);
+      const etcd = await startEtcd(binaries.etcd, dataDir, logDir, opts.say);
       servers.push(etcd);
       etcdUrl = etcd.url;
       opts.say(`started etcd (pid ${etcd.process.pid}) on ${etcd.url}, log in ${etcd.logFile}`);
     }
     let natsUrl = opts.nats;
     if (!natsUrl) {
-      const nats = await startNats(binaries.nats, dataDir, logDir);
+      const nats = await startNats(binaries.nats, dataDir, logDir, opts.say);
       servers.push(nats);
       natsUrl = nats.url;
       opts.say(`started nats-server (pid ${nats.process.pid}) on ${nats.url}, log in ${nats.logFile}`);

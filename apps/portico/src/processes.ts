@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 
@@ -12,9 +12,17 @@ export interface Exit {
 export interface ManagedProcessOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Where output goes: a log file, or each line to `onLine` (stdout and stderr alike). */
+  /**
+   * Where output goes: a log file (opened for the child itself, so that it keeps logging if this
+   * process dies), or each line to `onLine` (stdout and stderr alike).
+   */
   logFile?: string;
   onLine?: (line: string) => void;
+  /**
+   * Open an IPC channel. A Node child sees it close when this process dies, however it dies
+   * (the service mains shut down then), so a killed supervisor leaves no services behind.
+   */
+  ipc?: boolean;
 }
 
 const running = new Set<ChildProcess>();
@@ -47,13 +55,25 @@ export class ManagedProcess {
     args: string[],
     opts: ManagedProcessOptions = {},
   ) {
-    this.child = spawn(command, args, {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    const logFd = opts.logFile ? openSync(opts.logFile, 'a') : undefined;
+    try {
+      this.child = spawn(command, args, {
+        cwd: opts.cwd,
+        env: opts.env ?? process.env,
+        stdio: [
+          'ignore',
+          logFd ?? 'pipe',
+          logFd ?? 'pipe',
+          ...(opts.ipc ? (['ipc'] as const) : []),
+        ],
+        detached: true,
+      });
+    } finally {
+      if (logFd !== undefined) closeSync(logFd);
+    }
     trackForExit(this.child);
+    // The channel is only a lifeline; it must not keep this process alive.
+    this.child.channel?.unref();
     this.exited = new Promise((resolve) => {
       this.child.once('error', (err) => {
         opts.onLine?.(`${command}: ${err.message}`);
@@ -65,16 +85,10 @@ export class ManagedProcess {
         resolve(this.exit);
       });
     });
-    if (opts.logFile) {
-      const log = createWriteStream(opts.logFile, { flags: 'a' });
-      this.child.stdout?.pipe(log, { end: false });
-      this.child.stderr?.pipe(log, { end: false });
-      void this.exited.then(() => log.end());
-    }
     for (const stream of [this.child.stdout, this.child.stderr]) {
       if (!stream) continue;
       createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-        if (!opts.logFile) opts.onLine?.(line);
+        opts.onLine?.(line);
         for (const waiter of this.lineWaiters) waiter(line);
       });
     }
@@ -88,7 +102,10 @@ export class ManagedProcess {
     return this.exit !== undefined;
   }
 
-  /** The first output line matching `pattern`; rejects if the process exits or the time runs out first. */
+  /**
+   * The first output line matching `pattern`; rejects if the process exits or the time runs out
+   * first. Only for processes whose output is not sent to a log file.
+   */
   waitForLine(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
       const cleanup = (): void => {

@@ -2,7 +2,7 @@
 // ports, with their data under the data dir.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
@@ -105,6 +105,34 @@ function natsGreets(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * A server a previous run started and could not stop (its supervisor was killed) still holds the
+ * data dir; stop it. The pid file alone is not trusted: the process must still be ours, i.e. have
+ * `marker` (a path under the data dir) on its command line.
+ */
+async function stopLeftover(name: string, pidFile: string, marker: string, say: (line: string) => void): Promise<void> {
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!cmdline.includes(marker)) return;
+  say(`stopping ${name} left running by an earlier start (pid ${pid})`);
+  // An orphan that exited stays a zombie until init reaps it; it holds nothing any more.
+  const alive = async (): Promise<boolean> => {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    return stat !== '' && !/\) Z /.test(stat);
+  };
+  const signal = (sig: NodeJS.Signals): void => {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  for (let waited = 0; (await alive()) && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  if (await alive()) signal('SIGKILL');
+}
+
 export interface StartedServer {
   process: ManagedProcess;
   /** etcd client URL or NATS URL. */
@@ -112,7 +140,11 @@ export interface StartedServer {
   logFile: string;
 }
 
-export async function startEtcd(binary: string, dataDir: string, logDir: string): Promise<StartedServer> {
+export async function startEtcd(binary: string, dataDir: string, logDir: string, say: (line: string) => void): Promise<StartedServer> {
+  const runDir = join(dataDir, 'run');
+  await mkdir(runDir, { recursive: true });
+  const pidFile = join(runDir, 'etcd.pid');
+  await stopLeftover('etcd', pidFile, `--data-dir=${join(dataDir, 'etcd')}`, say);
   const [client, peer, metrics] = [await freePort(), await freePort(), await freePort()];
   const clientUrl = `http://127.0.0.1:${client}`;
   const peerUrl = `http://127.0.0.1:${peer}`;
@@ -138,20 +170,26 @@ export async function startEtcd(binary: string, dataDir: string, logDir: string)
     ],
     { logFile },
   );
+  await writeFile(pidFile, `${proc.pid}\n`);
   await untilReady(proc, logFile, () => etcdHealthy(clientUrl), 60_000);
   return { process: proc, url: clientUrl, logFile };
 }
 
-export async function startNats(binary: string, dataDir: string, logDir: string): Promise<StartedServer> {
-  const port = await freePort();
+export async function startNats(binary: string, dataDir: string, logDir: string, say: (line: string) => void): Promise<StartedServer> {
   const dir = join(dataDir, 'nats');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
   const config = join(dir, 'nats.conf');
+  const runDir = join(dataDir, 'run');
+  await mkdir(runDir, { recursive: true });
+  const pidFile = join(runDir, 'nats-server.pid');
+  await stopLeftover('nats-server', pidFile, config, say);
+  const port = await freePort();
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   // max_payload has no command-line flag. 8 MB fits an event carrying an object and its previous
   // version at etcd's size limit (~1.5 MiB each).
   await writeFile(config, `listen: 127.0.0.1:${port}\nmax_payload: 8MB\n`);
   const logFile = join(logDir, 'nats.log');
   const proc = new ManagedProcess('nats-server', binary, ['-c', config], { logFile });
+  await writeFile(pidFile, `${proc.pid}\n`);
   await untilReady(proc, logFile, () => natsGreets(port), 30_000);
   return { process: proc, url: `nats://127.0.0.1:${port}`, logFile };
 }

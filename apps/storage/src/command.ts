@@ -41,7 +41,8 @@ export function storageCommand(): Command {
 
 /**
  * Tracing first, then the service; one `<name> listening on <addr>` line once it serves; a graceful
- * close on SIGINT/SIGTERM (a second signal exits at once).
+ * close on SIGINT/SIGTERM (a second signal exits at once), or when the supervisor that started it
+ * with an IPC channel (`portico start-distributed`) goes away.
  */
 async function serve(name: string, start: () => Promise<RunningService>): Promise<void> {
   const tracing = initTracing(name);
@@ -54,15 +55,17 @@ async function serve(name: string, start: () => Promise<RunningService>): Promis
     throw err;
   }
   process.stdout.write(`${name} listening on ${running.address}\n`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const first = (sig: NodeJS.Signals): void => {
-      process.off('SIGINT', first).off('SIGTERM', first);
+  const reason = await new Promise<string>((resolve) => {
+    const stop = (why: string): void => {
+      process.off('SIGINT', stop).off('SIGTERM', stop).off('disconnect', onDisconnect);
       process.once('SIGINT', () => process.exit(130)).once('SIGTERM', () => process.exit(143));
-      resolve(sig);
+      resolve(why);
     };
-    process.on('SIGINT', first).on('SIGTERM', first);
+    const onDisconnect = (): void => stop('supervisor gone');
+    process.on('SIGINT', stop).on('SIGTERM', stop);
+    if (process.connected) process.once('disconnect', onDisconnect);
   });
-  log.info({ signal }, 'shutting down');
+  log.info({ reason }, 'shutting down');
   await running.close();
   await tracing.shutdown();
 }
