@@ -6,6 +6,7 @@ import { createAdmissionService } from '@portico/admission';
 import { createAuthService, ensureClusterPki } from '@portico/auth';
 import { createGateway } from '@portico/gateway';
 import { createStorageService } from '@portico/storage';
+import { createLogger } from '@portico/telemetry';
 import { dialHost, servingHosts, writeKubeconfig } from './kubeconfig';
 
 export interface StartOptions {
@@ -31,7 +32,11 @@ export async function startAllInOne(opts: StartOptions): Promise<RunningCluster>
     for (const close of closers.splice(0).reverse()) await close();
   };
   try {
-    const storage = await createStorageService({ backend: { kind: 'sqlite', path: join(dataDir, 'state.db') } });
+    const log = createLogger({ service: 'storage' });
+    const storage = await createStorageService({
+      backend: { kind: 'sqlite', path: join(dataDir, 'state.db') },
+      onBackgroundError: (err) => log.error({ err }, 'background work failed (compaction)'),
+    });
     closers.push(() => storage.close());
     const auth = createAuthService({ clientCAPem: pki.caCertPem });
     closers.push(() => auth.close());

@@ -1,5 +1,6 @@
 import { startGrpcServer, type GrpcServerOptions } from '@portico/proto';
 import { createStorageService } from '@portico/storage';
+import { createLogger } from '@portico/telemetry';
 
 export interface RunStorageServiceOptions {
   /** `host:port` for the gRPC server; port 0 picks a free one. */
@@ -19,8 +20,10 @@ export interface RunningService {
 
 /** The storage service on etcd, served over gRPC. */
 export async function runStorageService(opts: RunStorageServiceOptions): Promise<RunningService> {
+  const log = createLogger({ service: 'storage' });
   const storage = await createStorageService({
     backend: { kind: 'etcd', endpoints: opts.etcdEndpoints },
+    onBackgroundError: (err) => log.error({ err }, 'background work failed (compaction)'),
     ...(opts.compactionIntervalMs === undefined ? {} : { compactionIntervalMs: opts.compactionIntervalMs }),
   });
   let server;
