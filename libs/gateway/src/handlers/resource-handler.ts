@@ -13,12 +13,12 @@ import {
   statusErrors,
   type KubeObject,
 } from '@portico/api';
-import { ensureObjectNamespaceMatchesRequestNamespace, type ResourceDescriptor } from '@portico/registry';
+import { ensureObjectNamespaceMatchesRequestNamespace, goJsonSyntaxError, jsonKind, type ResourceDescriptor } from '@portico/registry';
 import type { ApiResources } from '../discovery/api-resources';
 import { callContext, contextOf, type RequestContext } from '../request/context';
 import { writeRawJson, writeJson } from '../responses/writers';
 import type { GenericStore, WriteOptions } from '../store/generic-store';
-import { decodeBody, negotiateResponse, protobufMediaType, type ResponseFormat } from './negotiation';
+import { decodeBody, negotiateResponse, parseMediaType, protobufMediaType, type ResponseFormat } from './negotiation';
 import { parseDeleteOptions, parseListOptions, parseWriteOptions } from './options';
 import { parseWatchOptions, serveWatch, type ServeWatchDeps } from '../watch/serve-watch';
 
@@ -78,33 +78,60 @@ function writeWarnings(res: ServerResponse, warnings: string[]): void {
   );
 }
 
-/** The object in a create or update body, with its apiVersion/kind checked against the URL. */
-function decodeObject(desc: ResourceDescriptor, ctx: RequestContext, req: IncomingMessage): KubeObject {
-  const value = decodeBody(ctx.body ?? Buffer.alloc(0), req.headers['content-type'], {
-    apiVersion: groupVersionString(desc.group, desc.version),
-    kind: desc.kind,
-  });
+/** k8s parity: serializer summarizeData, appended to "unrecognized object" errors. */
+function summarizeData(data: Buffer, maxLength = 30): string {
+  if (data.length === 0) return '<empty>';
+  if (data[0] === 0x7b) return data.length > maxLength ? `${data.subarray(0, maxLength).toString('utf8')} ...` : data.toString('utf8');
+  return data.length > maxLength ? `${data.subarray(0, maxLength).toString('hex')} ...` : data.toString('hex');
+}
+
+/** The Go package of a group's internal types, as conversion errors name them ("core.ConfigMap", "apps.Deployment"). */
+function internalPackage(group: string): string {
+  if (group === '') return 'core';
+  return group.split('.')[0] as string;
+}
+
+/**
+ * The object in a create or update body, with its apiVersion/kind checked against the URL the way
+ * kube-apiserver's decoder and create handler check them (same outcomes, same messages).
+ */
+function decodeObject(api: ApiResources, desc: ResourceDescriptor, ctx: RequestContext, req: IncomingMessage): KubeObject {
+  const body = ctx.body ?? Buffer.alloc(0);
+  const contentType = parseMediaType(req.headers['content-type'] ?? 'application/json').type;
+  const unrecognized = (why: string) =>
+    statusErrors.badRequest(`the object provided is unrecognized (must be of type ${desc.kind}): ${why} (${summarizeData(body)})`);
+  if (contentType === 'application/json' || contentType === '') {
+    const syntax = goJsonSyntaxError(body);
+    if (syntax !== undefined) throw unrecognized(`couldn't get version/kind; json parse error: ${syntax}`);
+  }
+  const gv = groupVersionString(desc.group, desc.version);
+  const value = decodeBody(body, req.headers['content-type'], { apiVersion: gv, kind: desc.kind });
   if (!isPlainObject(value)) {
-    throw statusErrors.badRequest(`the object provided is unrecognized (must be of type ${desc.kind}): couldn't get version/kind; json parse error: expected an object`);
+    throw unrecognized(`couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(value)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
   }
   const obj = value as KubeObject;
-  const gv = groupVersionString(desc.group, desc.version);
-  const kind = typeof obj.kind === 'string' ? obj.kind : '';
-  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
-  if (kind !== '' && kind !== desc.kind) {
-    const version = apiVersion === '' ? desc.version : parseGroupVersion(apiVersion).version;
-    throw statusErrors.badRequest(
-      `${kind} in version "${version}" cannot be handled as a ${desc.kind}: no kind "${kind}" is registered for the resource "${desc.resource}"`,
-    );
-  }
-  if (apiVersion !== '' && apiVersion !== gv) {
+  const kind = typeof obj.kind === 'string' && obj.kind !== '' ? obj.kind : desc.kind;
+  const apiVersion = typeof obj.apiVersion === 'string' && obj.apiVersion !== '' ? obj.apiVersion : gv;
+  if (kind !== desc.kind || apiVersion !== gv) {
+    const body = parseGroupVersion(apiVersion);
+    const known = api.all().some((d) => d.group === body.group && d.version === body.version && d.kind === kind);
+    if (!known) {
+      throw statusErrors.badRequest(
+        `${kind} in version "${apiVersion}" cannot be handled as a ${desc.kind}: no kind "${kind}" is registered for version "${apiVersion}" in scheme "pkg/api/legacyscheme/scheme.go:30"`,
+      );
+    }
+    if (kind !== desc.kind) {
+      throw statusErrors.badRequest(
+        `${kind} in version "${apiVersion}" cannot be handled as a ${desc.kind}: converting (${body.version}.${kind}) to (${internalPackage(desc.group)}.${desc.kind}): unknown conversion`,
+      );
+    }
     throw statusErrors.badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${gv})`);
   }
   obj.apiVersion = gv;
   obj.kind = desc.kind;
   const decodeError = desc.strategy.decodeError?.(obj);
   if (decodeError !== undefined) {
-    throw statusErrors.badRequest(`${desc.kind} in version "${desc.version}" cannot be handled as a ${desc.kind}: ${decodeError}`);
+    throw statusErrors.badRequest(`${desc.kind} in version "${gv}" cannot be handled as a ${desc.kind}: ${decodeError}`);
   }
   return desc.toStorage === undefined ? obj : desc.toStorage(obj);
 }
@@ -190,14 +217,14 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       case 'create': {
         if (info.name !== '') throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, 'create');
         const o = writeOptions('CreateOptions');
-        const obj = decodeObject(desc, ctx, req);
+        const obj = decodeObject(deps.api, desc, ctx, req);
         ensureObjectNamespaceMatchesRequestNamespace(desc, obj, namespace);
         const created = await deps.store.create(desc, namespace, obj, o);
         return send(res, ctx, format, 201, fromStorageObject(desc, created));
       }
       case 'update': {
         const o = writeOptions('UpdateOptions');
-        const obj = decodeObject(desc, ctx, req);
+        const obj = decodeObject(deps.api, desc, ctx, req);
         ensureObjectNamespaceMatchesRequestNamespace(desc, obj, namespace);
         const objName = obj.metadata?.name ?? '';
         if (objName !== info.name) {
