@@ -4,6 +4,30 @@ import type { ResourceDescriptor } from '@portico/registry';
 export interface ApiResources {
   all(): readonly ResourceDescriptor[];
   lookup(group: string, version: string, resource: string): ResourceDescriptor | undefined;
+  /**
+   * Moves whenever resources are added or removed (the registry's counter); documents computed
+   * from all() are cached under it. Without it, the identity of all()'s array is the key.
+   */
+  version?(): number;
+}
+
+/**
+ * A value computed from the served resources, recomputed only when they change (CRDs add and
+ * remove descriptors at run time).
+ */
+export function cachedByResources<T>(api: ApiResources, compute: (descs: readonly ResourceDescriptor[]) => T): () => T {
+  let key: unknown;
+  let value: T | undefined;
+  let has = false;
+  return () => {
+    const current = api.version?.() ?? api.all();
+    if (!has || current !== key) {
+      value = compute(api.all());
+      key = current;
+      has = true;
+    }
+    return value as T;
+  };
 }
 
 export interface GroupVersions {

@@ -1,9 +1,12 @@
-// The non-resource endpoints: version, health, metrics and the unaggregated discovery documents.
+// The non-resource endpoints: version, health, metrics, discovery (aggregated when the Accept asks
+// for it, else the unaggregated documents) and OpenAPI (/openapi/v3, /openapi/v2).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { statusErrors } from '@portico/api';
+import { AggregatedDiscovery } from '../discovery/aggregated';
 import type { ApiResources } from '../discovery/api-resources';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from '../discovery/legacy';
 import type { HealthEndpoint } from '../health/health';
+import { OpenAPIService } from '../openapi/service';
 import { contextOf } from '../request/context';
 import { writeJson } from '../responses/writers';
 import { versionInfo } from '../version';
@@ -21,6 +24,8 @@ export interface NonResourceDeps {
 
 /** Answers a non-resource request; returns false when the path is not served here. */
 export function nonResourceHandler(deps: NonResourceDeps) {
+  const aggregated = new AggregatedDiscovery(deps.api);
+  const openapi = new OpenAPIService(deps.api, versionInfo()['gitVersion'] ?? '');
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const ctx = contextOf(req);
     const path = ctx.url.pathname.replace(/\/+$/, '') || '/';
@@ -42,8 +47,11 @@ export function nonResourceHandler(deps: NonResourceDeps) {
       res.end(m.body);
       return true;
     }
-    if (path === '/api') return json(apiVersions(deps.serverAddress()));
-    if (path === '/apis') return json(apiGroupList(deps.api));
+    if (path === '/api' || path === '/apis') {
+      if (aggregated.serve(req, res, path === '/api' ? 'api' : 'apis')) return true;
+      return json(path === '/api' ? apiVersions(deps.serverAddress()) : apiGroupList(deps.api));
+    }
+    if (path.startsWith('/openapi/')) return openapi.serve(req, res, path, ctx.url.searchParams);
     const core = /^\/api\/([^/]+)$/.exec(path);
     if (core !== null) return json(apiResourceList(deps.api, '', core[1] as string));
     const group = /^\/apis\/([^/]+)$/.exec(path);
