@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { createAdmissionService } from '@portico/admission';
 import { createAuthService, ensureClusterPki } from '@portico/auth';
 import { createGateway } from '@portico/gateway';
+import { InProcessBus } from '@portico/proto';
 import { createStorageService } from '@portico/storage';
 import { createLogger } from '@portico/telemetry';
 import { dialHost, servingHosts, writeKubeconfig } from './kubeconfig';
@@ -33,9 +34,14 @@ export async function startAllInOne(opts: StartOptions): Promise<RunningCluster>
   };
   try {
     const log = createLogger({ service: 'storage' });
+    // The watch event bus of the embedded shape: storage publishes on it (always the publisher here).
+    // TODO(issue 4, gateway half): hand this same `bus` to createGateway({ bus }).
+    const bus = new InProcessBus();
+    closers.push(() => bus.close());
     const storage = await createStorageService({
       backend: { kind: 'sqlite', path: join(dataDir, 'state.db') },
-      onBackgroundError: (err) => log.error({ err }, 'background work failed (compaction)'),
+      bus,
+      onBackgroundError: (err) => log.error({ err }, 'background work failed'),
     });
     closers.push(() => storage.close());
     const auth = createAuthService({ clientCAPem: pki.caCertPem });

@@ -1,4 +1,4 @@
-import { startGrpcServer, type GrpcServerOptions } from '@portico/proto';
+import { connectNatsBus, startGrpcServer, type EventBusPort, type GrpcServerOptions } from '@portico/proto';
 import { createStorageService } from '@portico/storage';
 import { createLogger } from '@portico/telemetry';
 
@@ -6,7 +6,7 @@ export interface RunStorageServiceOptions {
   /** `host:port` for the gRPC server; port 0 picks a free one. */
   listen: string;
   etcdEndpoints: string[];
-  /** Accepted for the watch fan-out to come; storage does not publish on NATS yet. */
+  /** NATS, where the elected replica publishes watch events; without it nothing is published. */
   natsUrl?: string;
   compactionIntervalMs?: number;
   grpc?: GrpcServerOptions;
@@ -21,24 +21,36 @@ export interface RunningService {
 /** The storage service on etcd, served over gRPC. */
 export async function runStorageService(opts: RunStorageServiceOptions): Promise<RunningService> {
   const log = createLogger({ service: 'storage' });
-  const storage = await createStorageService({
-    backend: { kind: 'etcd', endpoints: opts.etcdEndpoints },
-    onBackgroundError: (err) => log.error({ err }, 'background work failed (compaction)'),
-    ...(opts.compactionIntervalMs === undefined ? {} : { compactionIntervalMs: opts.compactionIntervalMs }),
-  });
+  const bus: EventBusPort | undefined =
+    opts.natsUrl === undefined ? undefined : await connectNatsBus(opts.natsUrl, { name: 'portico-storage', onError: (err) => log.error({ err }, 'NATS') });
+  let storage;
+  try {
+    storage = await createStorageService({
+      backend: { kind: 'etcd', endpoints: opts.etcdEndpoints },
+      ...(bus === undefined ? {} : { bus }),
+      onBackgroundError: (err) => log.error({ err }, 'background work failed'),
+      ...(opts.compactionIntervalMs === undefined ? {} : { compactionIntervalMs: opts.compactionIntervalMs }),
+    });
+  } catch (err) {
+    await bus?.close();
+    throw err;
+  }
   let server;
   try {
     server = await startGrpcServer(opts.listen, { storage }, opts.grpc);
   } catch (err) {
     await storage.close();
+    await bus?.close();
     throw err;
   }
   const grpcServer = server;
+  const service = storage;
   return {
     address: grpcServer.address,
     close: async () => {
       await grpcServer.close();
-      await storage.close();
+      await service.close();
+      await bus?.close();
     },
   };
 }

@@ -19,7 +19,21 @@ export interface BusDisruption {
   kind: 'reconnect' | 'slow-consumer' | 'disconnect';
 }
 
+/** A message over the server's limit (NATS max_payload, 1 MB unless raised); nothing was sent. */
+export class BusPayloadTooLargeError extends Error {
+  override readonly name = 'BusPayloadTooLargeError';
+  constructor(
+    readonly subject: string,
+    readonly size: number,
+    readonly maxPayload: number,
+    options?: ErrorOptions,
+  ) {
+    super(`message of ${size} bytes on ${subject} exceeds the bus's max payload of ${maxPayload} bytes`, options);
+  }
+}
+
 export interface EventBusPort {
+  /** Throws BusPayloadTooLargeError when the message exceeds what the bus carries. */
   publish(subject: string, data: Uint8Array, headers?: BusHeaders): void;
   /** Subject may end in `>` (NATS wildcard: every subject below). */
   subscribe(subject: string, onMessage: (m: BusMessage) => void): BusSubscription;

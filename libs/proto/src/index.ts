@@ -37,5 +37,6 @@ export {
 export { AdmissionRequest, AdmitResponse, ValidateResponse } from './generated/portico/admission/v1/admission';
 export * from './grpc';
 export { WatchEventMessage, ProgressMessage } from './generated/portico/watch/v1/watch';
-export { InProcessBus, matches as subjectMatches, progressSubject, watchSubject } from './bus';
+export { BusPayloadTooLargeError, InProcessBus, matches as subjectMatches, progressSubject, watchSubject } from './bus';
+export { connectNatsBus, type NatsBusOptions } from './bus-nats';
 export type { BusDisruption, BusHeaders, BusMessage, BusSubscription, EventBusPort } from './bus';

@@ -19,10 +19,11 @@ import {
   type DeleteResult,
   FutureRevisionError,
   type GetResult,
-  type HistoryRequest,
-  type HistoryResult,
   type KVBackend,
   type KVEvent,
+  type KVWatch,
+  type KVWatchHandler,
+  type KVWatchRequest,
   type KeyValue,
   type RangeRequest,
   type RangeResult,
@@ -43,6 +44,8 @@ export interface EtcdBackendOptions {
   callTimeoutMs?: number;
   /** Receives failures of background work (compaction). */
   onError?: (e: unknown) => void;
+  /** Told each revision this backend compacted to (by its loop or on request). */
+  onCompacted?: (revision: number) => void;
 }
 
 const b = (s: string) => Buffer.from(s, 'utf8');
@@ -78,11 +81,14 @@ export class EtcdBackend implements KVBackend {
   private readonly client: Etcd3;
   private readonly callTimeoutMs: number;
   private readonly stopCompaction: () => void;
+  private readonly onCompacted: (revision: number) => void;
   private readonly streams = new Set<WatchStream>();
+  private readonly watches = new Set<EtcdWatch>();
   private closed = false;
 
   constructor(opts: EtcdBackendOptions) {
     this.callTimeoutMs = opts.callTimeoutMs ?? 30_000;
+    this.onCompacted = opts.onCompacted ?? (() => undefined);
     const clientOpts: IOptions = {
       hosts: opts.endpoints,
       dialTimeout: 5_000,
@@ -272,9 +278,13 @@ export class EtcdBackend implements KVBackend {
   async compact(revision: number): Promise<void> {
     try {
       await this.client.kv.compact({ revision }, this.callOptions());
+      this.onCompacted(revision);
     } catch (e) {
       // Already compacted at or past it (another replica, or an operator): nothing to do.
-      if (isCompacted(e)) return;
+      if (isCompacted(e)) {
+        this.onCompacted(revision);
+        return;
+      }
       if (isFuture(e)) throw new FutureRevisionError(revision, await this.currentRevision());
       throw e;
     }
@@ -301,46 +311,15 @@ export class EtcdBackend implements KVBackend {
     }
   }
 
-  /**
-   * History comes from a watch started just after `after`. A watch gives no signal that it has
-   * delivered everything up to now (etcd 3.4's progress requests can overtake pending events), so
-   * the backend writes a marker key inside the watched range once the watch exists: its event comes
-   * after every earlier event, and its revision is where the history is complete. The marker is the
-   * prefix without its trailing "/" (e.g. "/registry/core/configmaps"), a key no object can have.
-   */
-  async history(req: HistoryRequest): Promise<HistoryResult> {
-    if (!req.start.endsWith('/')) throw new Error(`history: the start key must end in "/": ${req.start}`);
-    const marker = req.start.slice(0, -1);
-    const current = await this.currentRevision({ deadline: req.deadline });
-    if (req.after > current) throw new FutureRevisionError(req.after, current);
-    const compacted = await this.compactedRevision();
-    // Events at the compacted revision itself may be gone (a deletion there is), so history must
-    // start above it; etcd would accept one revision lower and silently miss such an event.
-    if (req.after < compacted) throw new CompactedError(req.after, compacted);
-    const w = await this.openWatch({ key: b(marker), range_end: b(req.end), start_revision: req.after + 1, prev_kv: true });
-    try {
-      const put = await this.client.kv.put({ key: b(marker), value: Buffer.alloc(0) }, this.callOptions(req.deadline));
-      const upTo = num(put.header.revision);
-      const events: KVEvent[] = [];
-      for (;;) {
-        const res = await w.next(req.deadline);
-        if (res.canceled) {
-          if (num(res.compact_revision) > 0) throw new CompactedError(req.after, num(res.compact_revision));
-          throw new Error(`etcd cancelled the history watch: ${res.cancel_reason}`);
-        }
-        for (const ev of res.events) {
-          const key = ev.kv.key.toString('utf8');
-          if (key === marker) {
-            if (num(ev.kv.mod_revision) >= upTo) return { events, revision: upTo };
-            continue;
-          }
-          if (key < req.start || key >= req.end) continue;
-          events.push(toEvent(ev));
-        }
-      }
-    } finally {
-      w.close();
-    }
+  watch(req: KVWatchRequest, handler: KVWatchHandler): KVWatch {
+    const w = new EtcdWatch(this.client, req, handler, this.callTimeoutMs, () => this.compactedRevision(), (x) => this.watches.delete(x));
+    this.watches.add(w);
+    return w;
+  }
+
+  /** The etcd client, for what lives beside the KV contract (leader election). */
+  get etcd(): Etcd3 {
+    return this.client;
   }
 
   /** A single-watcher raw watch stream with a pull interface. */
@@ -405,6 +384,7 @@ export class EtcdBackend implements KVBackend {
     if (this.closed) return;
     this.closed = true;
     this.stopCompaction();
+    for (const w of [...this.watches]) w.close();
     for (const s of this.streams) {
       s.on('error', () => undefined);
       s.cancel();
@@ -423,6 +403,146 @@ function toEvent(ev: IEvent): KVEvent {
   if (ev.prev_kv !== null && ev.prev_kv !== undefined) out.prevKv = toKv(ev.prev_kv);
   return out;
 }
+
+/**
+ * One etcd watch that survives connection losses: it reopens from the revision after the last one it
+ * delivered (with backoff), so nothing is skipped and nothing is delivered twice. Only a compacted
+ * resume point, or an etcd whose revision went backwards (restored from an older snapshot), stops it.
+ */
+class EtcdWatch implements KVWatch {
+  private position: number;
+  private stream: WatchStream | undefined;
+  private closed = false;
+  private connected = false;
+  private backoffMs = backoffInitialMs;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private progressInFlight: Promise<number> | undefined;
+
+  constructor(
+    private readonly client: Etcd3,
+    private readonly req: KVWatchRequest,
+    private readonly handler: KVWatchHandler,
+    private readonly callTimeoutMs: number,
+    private readonly compactedRevision: () => Promise<number>,
+    private readonly onClosed: (w: EtcdWatch) => void,
+  ) {
+    this.position = req.after;
+    void this.open();
+  }
+
+  private async open(): Promise<void> {
+    if (this.closed) return;
+    const from = this.position;
+    let stream: WatchStream;
+    try {
+      // etcd accepts a watch that starts exactly at the compacted revision, but a deletion at that
+      // revision is gone by then: resuming there would skip it silently.
+      const compacted = await this.compactedRevision();
+      if (compacted > from) {
+        if (!this.closed) this.stop(new CompactedError(from + 1, compacted));
+        return;
+      }
+      stream = await this.client.watchClient.watch();
+    } catch {
+      this.retry();
+      return;
+    }
+    if (this.closed) {
+      stream.on('error', () => undefined);
+      stream.cancel();
+      return;
+    }
+    this.stream = stream;
+    let failed = false;
+    const fail = () => {
+      if (failed || this.stream !== stream) return;
+      failed = true;
+      this.stream = undefined;
+      stream.on('error', () => undefined);
+      stream.cancel();
+      if (this.connected) {
+        this.connected = false;
+        this.handler.onConnection?.(false);
+      }
+      this.retry();
+    };
+    stream.on('error', fail);
+    stream.on('end', fail);
+    stream.on('data', (res: IWatchResponse) => {
+      if (this.stream !== stream || this.closed) return;
+      if (res.canceled) {
+        const compacted = num(res.compact_revision);
+        this.stop(compacted > 0 ? new CompactedError(from + 1, compacted) : new Error(`etcd cancelled the watch: ${res.cancel_reason}`));
+        return;
+      }
+      if (res.created) {
+        // A store whose revision is behind what was already delivered lost that history.
+        const rev = num(res.header.revision);
+        if (rev < from) {
+          this.stop(new Error(`etcd is at revision ${rev}, behind the ${from} already watched: its data was restored or replaced`));
+          return;
+        }
+        this.backoffMs = backoffInitialMs;
+        if (!this.connected) {
+          this.connected = true;
+          this.handler.onConnection?.(true);
+        }
+        if (res.events.length === 0) return;
+      }
+      if (res.events.length === 0) return;
+      const events = res.events.map(toEvent);
+      const last = events[events.length - 1] as KVEvent;
+      this.position = last.kv.modRevision;
+      this.handler.onChanges(events, this.position);
+    });
+    stream.write({
+      create_request: { key: b(this.req.start), range_end: b(this.req.end), start_revision: from + 1, prev_kv: true },
+    });
+  }
+
+  private retry(): void {
+    if (this.closed || this.retryTimer !== undefined) return;
+    const delay = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, backoffMaxMs);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.open();
+    }, delay);
+  }
+
+  private stop(err: Error): void {
+    this.close();
+    this.handler.onBroken(err);
+  }
+
+  requestProgress(): Promise<number> {
+    // k8s parity: cacher's progress requester, but with a write instead of etcd's
+    // WatchProgressRequest, whose response etcd 3.4 (before 3.4.31) can send ahead of pending events.
+    this.progressInFlight ??= this.client.kv
+      .put({ key: b(this.req.progressKey), value: b(String(Date.now())) }, { deadline: Date.now() + this.callTimeoutMs })
+      .then((res) => num(res.header.revision))
+      .finally(() => {
+        this.progressInFlight = undefined;
+      });
+    return this.progressInFlight;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    const s = this.stream;
+    this.stream = undefined;
+    if (s !== undefined) {
+      s.on('error', () => undefined);
+      s.cancel();
+    }
+    this.onClosed(this);
+  }
+}
+
+const backoffInitialMs = 100;
+const backoffMaxMs = 2000;
 
 export function createEtcdBackend(opts: EtcdBackendOptions): EtcdBackend {
   return new EtcdBackend(opts);

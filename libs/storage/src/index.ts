@@ -1,5 +1,17 @@
-export { createStorageService, type StorageBackendConfig, type StorageService, type StorageServiceOptions } from './storage-service';
+export {
+  builtinStorageResources,
+  createStorageService,
+  type LeaderElectionConfig,
+  type StorageBackendConfig,
+  type StorageService,
+  type StorageServiceOptions,
+  type WatchCacheConfig,
+} from './storage-service';
 export { ObjectStore, type ObjectStoreOptions, type FieldsFor, defaultFieldsFor, maxObjectBytes } from './object-store';
+export { CachedStore, type CachedStoreOptions } from './cached-store';
+export { Cacher, CachedResource, type CacherOptions, defaultLeaderKey, progressKey, resourceOfKey } from './cacher';
+export { WatchCache, type CacheEntry, type CacheEvent, type WatchCacheOptions, defaultHistoryMs, defaultMaxHistoryEvents, minHistoryMs } from './watch-cache';
+export { AlwaysLeader, EtcdLeaderElection, type EtcdLeaderElectionOptions, type Leadership } from './election';
 export {
   type KVBackend,
   type KeyValue,
@@ -10,8 +22,9 @@ export {
   type RangeResult,
   type WriteResult,
   type DeleteResult,
-  type HistoryRequest,
-  type HistoryResult,
+  type KVWatch,
+  type KVWatchHandler,
+  type KVWatchRequest,
   CompactedError,
   FutureRevisionError,
   RequestTooLargeError,

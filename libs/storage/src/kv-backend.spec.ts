@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type EtcdServer, startEtcd } from '@portico/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EtcdBackend } from './etcd-backend';
-import { CompactedError, FutureRevisionError, type KVBackend, prefixEnd } from './kv';
+import { CompactedError, FutureRevisionError, type KVBackend, type KVEvent, prefixEnd } from './kv';
 import { SqliteBackend } from './sqlite-backend';
 
 const v = (s: string) => Buffer.from(s);
@@ -108,31 +108,55 @@ function backendContract(name: string, fixture: () => Fixture): void {
       await expect(kv.range({ start: p, end: prefixEnd(p), revision: cur + 1000 })).rejects.toBeInstanceOf(FutureRevisionError);
     });
 
-    it('gives the history of a range after a revision, with previous states', async () => {
+    it('watches a range from a revision: every change in order, with previous states', async () => {
       const p = fresh();
       const before = await kv.currentRevision();
       const a = await kv.create(`${p}a`, v('1'));
       const a2 = await kv.update(`${p}a`, v('2'));
       await kv.create(`${fresh()}other`, v('x'));
-      const d = await kv.delete(`${p}a`);
-      const h = await kv.history({ start: p, end: prefixEnd(p), after: before });
-      expect(h.events.map((e) => [e.type, e.kv.modRevision])).toEqual([
-        ['put', a.revision],
-        ['put', a2.revision],
-        ['delete', d.revision],
-      ]);
-      expect(h.events[0]?.prevKv).toBeUndefined();
-      expect(h.events[0]?.kv.createRevision).toBe(a.revision);
-      expect(h.events[1]?.prevKv).toMatchObject({ modRevision: a.revision });
-      expect(h.events[1]?.prevKv?.value.toString()).toBe('1');
-      expect(h.events[2]?.prevKv).toMatchObject({ modRevision: a2.revision });
-      expect(h.events[2]?.prevKv?.value.toString()).toBe('2');
-      expect(h.revision).toBeGreaterThanOrEqual(d.revision);
-      const empty = await kv.history({ start: p, end: prefixEnd(p), after: h.revision });
-      expect(empty.events).toEqual([]);
+      const seen: KVEvent[] = [];
+      let upTo = 0;
+      const w = kv.watch(
+        { start: p, end: prefixEnd(p), after: before, progressKey: `${p}~progress` },
+        { onChanges: (evs, rev) => { seen.push(...evs); upTo = rev; }, onBroken: (e) => { throw e; } },
+      );
+      try {
+        const d = await kv.delete(`${p}a`);
+        await vi.waitFor(() => expect(seen.map((e) => [e.type, e.kv.modRevision])).toEqual([
+          ['put', a.revision],
+          ['put', a2.revision],
+          ['delete', d.revision],
+        ]));
+        expect(seen[0]?.prevKv).toBeUndefined();
+        expect(seen[0]?.kv.createRevision).toBe(a.revision);
+        expect(seen[1]?.prevKv).toMatchObject({ modRevision: a.revision });
+        expect(seen[1]?.prevKv?.value.toString()).toBe('1');
+        expect(seen[2]?.prevKv).toMatchObject({ modRevision: a2.revision });
+        expect(seen[2]?.prevKv?.value.toString()).toBe('2');
+        // A progress request proves everything up to the store's current revision.
+        await kv.create(`${fresh()}elsewhere`, v('y'));
+        const cur = await kv.currentRevision();
+        const proven = await w.requestProgress();
+        expect(proven).toBeGreaterThanOrEqual(cur);
+        await vi.waitFor(() => expect(upTo).toBeGreaterThanOrEqual(proven));
+        expect(seen.filter((e) => e.kv.key.startsWith(p) && e.kv.key !== `${p}~progress`)).toHaveLength(3);
+      } finally {
+        w.close();
+      }
     });
 
-    it('compacts: older reads and history fail with the compacted revision, newer ones work', async () => {
+    it('stops a watch from a compacted revision with CompactedError', async () => {
+      const p = fresh();
+      const a = await kv.create(`${p}a`, v('1'));
+      await kv.update(`${p}a`, v('2'));
+      await kv.compact(await kv.currentRevision());
+      const broken = await new Promise<Error>((resolve) => {
+        kv.watch({ start: p, end: prefixEnd(p), after: a.revision - 1, progressKey: `${p}~progress` }, { onChanges: () => undefined, onBroken: resolve });
+      });
+      expect(broken).toBeInstanceOf(CompactedError);
+    });
+
+    it('compacts: older reads and watches fail with the compacted revision, newer ones work', async () => {
       const p = fresh();
       const a = await kv.create(`${p}a`, v('1'));
       await kv.update(`${p}a`, v('2'));
@@ -147,12 +171,16 @@ function backendContract(name: string, fixture: () => Fixture): void {
       expect(err).toBeInstanceOf(CompactedError);
       expect(err).toMatchObject({ requested: b.revision, compactRevision: at });
       await expect(kv.get(`${p}a`, { revision: a.revision })).rejects.toBeInstanceOf(CompactedError);
-      await expect(kv.history({ start: p, end: prefixEnd(p), after: a.revision })).rejects.toMatchObject({ compactRevision: at });
       const atCompacted = await kv.range({ start: p, end: prefixEnd(p), revision: at });
       expect(atCompacted.kvs.map((x) => `${x.key.slice(p.length)}=${x.value}`)).toEqual(['a=2']);
       const c = await kv.create(`${p}c`, v('1'));
-      const h = await kv.history({ start: p, end: prefixEnd(p), after: at });
-      expect(h.events.map((e) => [e.type, e.kv.modRevision])).toEqual([['put', c.revision]]);
+      const seen: KVEvent[] = [];
+      const w = kv.watch({ start: p, end: prefixEnd(p), after: at, progressKey: `${p}~progress` }, { onChanges: (evs) => seen.push(...evs), onBroken: () => undefined });
+      try {
+        await vi.waitFor(() => expect(seen.map((e) => [e.type, e.kv.modRevision])).toEqual([['put', c.revision]]));
+      } finally {
+        w.close();
+      }
     });
 
     it('runs a compaction loop that compacts to the revision of the previous round', async () => {

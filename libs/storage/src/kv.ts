@@ -77,20 +77,43 @@ export interface KVEvent {
   prevKv?: KeyValue;
 }
 
-export interface HistoryRequest {
-  /** A key prefix ending in "/"; events are those of keys in [start, end). */
+export interface KVWatchRequest {
+  /** The watched keys: [start, end). */
   start: string;
   end: string;
-  /** Events strictly after this revision. */
+  /** Deliver every change strictly after this revision. */
   after: number;
-  deadline?: number;
+  /**
+   * A key inside [start, end) that requestProgress may write (etcd): its change proves that the
+   * watch has delivered everything committed before it. Callers ignore changes to it.
+   */
+  progressKey: string;
 }
 
-export interface HistoryResult {
-  /** Every change in the range with after < revision <= `revision`, in revision order. */
-  events: KVEvent[];
-  /** The revision the history is complete up to. */
-  revision: number;
+export interface KVWatchHandler {
+  /**
+   * Changes in revision order (possibly none). Once the call returns, every change in the range up to
+   * `revision` has been delivered.
+   */
+  onChanges(events: KVEvent[], revision: number): void;
+  /**
+   * The watch cannot continue from its position: the history after it was compacted away
+   * (CompactedError), or the store no longer has it (restored from an older backup). The watch has
+   * stopped; the caller re-lists and watches again.
+   */
+  onBroken(err: Error): void;
+  /** The connection to the store was lost (false) or is back (true); the watch resumes on its own. */
+  onConnection?(connected: boolean): void;
+}
+
+export interface KVWatch {
+  /**
+   * Makes the watch prove progress: resolves with a revision at least the store's current one at the
+   * call, up to which changes will be delivered soon (etcd writes progressKey, since etcd 3.4's own
+   * progress requests can overtake pending events; SQLite delivers synchronously and needs nothing).
+   */
+  requestProgress(): Promise<number>;
+  close(): void;
 }
 
 /**
@@ -120,8 +143,12 @@ export interface KVBackend {
   compact(revision: number): Promise<void>;
   /** The revision of the last compaction; 0 when never compacted. */
   compactedRevision(): Promise<number>;
-  /** The changes in a range after a revision, up to (at least) the current revision. */
-  history(req: HistoryRequest): Promise<HistoryResult>;
+  /**
+   * Watches a key range from a revision (etcd Watch with prev_kv). The watch reconnects by itself
+   * after a connection loss and resumes where it was; it stops (onBroken) only when that is impossible,
+   * e.g. with a CompactedError when `after` is below the compacted revision.
+   */
+  watch(req: KVWatchRequest, handler: KVWatchHandler): KVWatch;
   close(): Promise<void>;
 }
 

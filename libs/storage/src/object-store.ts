@@ -5,7 +5,6 @@
 // tells it.
 import {
   type GroupResource,
-  isStatusError,
   type KubeObject,
   type Revision,
   continueExpiredMessage,
@@ -35,12 +34,9 @@ import type {
   StorageServicePort,
   UpdateRequest,
   UpdateResponse,
-  WatchEvent,
-  WatchReplayRequest,
-  WatchReplayResponse,
 } from '@portico/proto';
-import { collectionPrefix, groupResourceOf, objectKey, resourcePrefix } from './keys';
-import { CompactedError, FutureRevisionError, type KVBackend, type KVEvent, type KeyValue, RequestTooLargeError, prefixEnd } from './kv';
+import { collectionPrefix, groupResourceOf, objectKey } from './keys';
+import { CompactedError, FutureRevisionError, type KVBackend, type KeyValue, RequestTooLargeError, prefixEnd } from './kv';
 import { toProtoStatus, withStatus } from './status';
 import { stampBytes, stripResourceVersion } from './versioner';
 
@@ -66,6 +62,8 @@ export interface ObjectStoreOptions {
    * "Too large resource version" (the watch cache's blockTimeout); default 3000 ms.
    */
   resourceVersionWaitMs?: number;
+  /** Told the revision of every write that succeeded (the cacher's read-your-writes and trace hand-off). */
+  onWritten?: (revision: number) => void;
 }
 
 // k8s parity: etcd3/store.go maxLimit. Pages are refilled from storage in growing batches when a
@@ -74,9 +72,23 @@ const maxLimit = 10000;
 
 const emptyBytes = Buffer.alloc(0);
 
-interface Predicate {
+export interface Predicate {
   label?: LabelSelector;
   field?: FieldSelector;
+}
+
+/** The list's selectors, parsed (400 for bad ones); empty selectors are left out. */
+export function compileSelectors(req: ListRequest): Predicate {
+  const p: Predicate = {};
+  if (req.labelSelector !== '') {
+    const s = parseLabelSelector(req.labelSelector);
+    if (!s.isEmpty()) p.label = s;
+  }
+  if (req.fieldSelector !== '') {
+    const s = parseFieldSelector(req.fieldSelector);
+    if (!s.isEmpty()) p.field = s;
+  }
+  return p;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -92,7 +104,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Parses a stored or submitted object; anything but a JSON object is refused. */
-function parseObject(data: Buffer | string, what: string): KubeObject {
+export function parseObject(data: Buffer | string, what: string): KubeObject {
   let v: unknown;
   try {
     v = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
@@ -103,9 +115,14 @@ function parseObject(data: Buffer | string, what: string): KubeObject {
   return v as KubeObject;
 }
 
-export class ObjectStore implements StorageServicePort {
+/**
+ * The store without the watch cache: kube-apiserver's etcd3 store. It serves everything but watch
+ * replays, which only the cache can (CachedStore, over it, is the StorageServicePort).
+ */
+export class ObjectStore implements Omit<StorageServicePort, 'watchReplay'> {
   private readonly fieldsFor: FieldsFor;
   private readonly waitMs: number;
+  private readonly onWritten: (revision: number) => void;
 
   constructor(
     private readonly kv: KVBackend,
@@ -113,6 +130,7 @@ export class ObjectStore implements StorageServicePort {
   ) {
     this.fieldsFor = opts.fieldsFor ?? defaultFieldsFor;
     this.waitMs = opts.resourceVersionWaitMs ?? 3000;
+    this.onWritten = opts.onWritten ?? (() => undefined);
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -148,19 +166,6 @@ export class ObjectStore implements StorageServicePort {
 
   private async tooLarge(requested: string, ctx?: CallContext): Promise<never> {
     throw statusErrors.tooLargeResourceVersion(requested, await this.kv.currentRevision({ deadline: ctx?.deadline }), 1);
-  }
-
-  private compileSelectors(req: ListRequest): Predicate {
-    const p: Predicate = {};
-    if (req.labelSelector !== '') {
-      const s = parseLabelSelector(req.labelSelector);
-      if (!s.isEmpty()) p.label = s;
-    }
-    if (req.fieldSelector !== '') {
-      const s = parseFieldSelector(req.fieldSelector);
-      if (!s.isEmpty()) p.field = s;
-    }
-    return p;
   }
 
   private matches(p: Predicate, gr: GroupResource, kv: KeyValue): boolean {
@@ -205,7 +210,7 @@ export class ObjectStore implements StorageServicePort {
     const end = prefixEnd(keyPrefix);
     const limit = Math.max(0, Number(req.limit === '' ? 0 : req.limit));
     const paging = limit > 0;
-    const pred = this.compileSelectors(req);
+    const pred = compileSelectors(req);
     const predicateEmpty = pred.label === undefined && pred.field === undefined;
 
     const fromRV = req.resourceVersion === '' ? undefined : parseResourceVersion(req.resourceVersion);
@@ -326,6 +331,7 @@ export class ObjectStore implements StorageServicePort {
         const data = this.prepareForStorage(req.object);
         const res = await this.write(() => this.kv.create(key, data, { deadline: ctx?.deadline }));
         if (!res.succeeded) throw statusErrors.alreadyExists(groupResourceOf(req.ref), (req.ref as ResourceRef).name);
+        this.onWritten(res.revision);
         return { object: stampBytes(data, res.revision) };
       },
       (status) => ({ object: emptyBytes, status }),
@@ -339,7 +345,10 @@ export class ObjectStore implements StorageServicePort {
         const expected = req.expectedResourceVersion === '' ? 0 : parseResourceVersion(req.expectedResourceVersion);
         const data = this.prepareForStorage(req.object);
         const res = await this.write(() => this.kv.update(key, data, expected > 0 ? expected : undefined, { deadline: ctx?.deadline }));
-        if (res.succeeded && res.kv !== undefined) return { succeeded: true, object: this.stamp(res.kv) };
+        if (res.succeeded && res.kv !== undefined) {
+          this.onWritten(res.kv.modRevision);
+          return { succeeded: true, object: this.stamp(res.kv) };
+        }
         return { succeeded: false, object: res.kv === undefined ? emptyBytes : this.stamp(res.kv) };
       },
       (status) => ({ succeeded: false, object: emptyBytes, status }),
@@ -362,6 +371,7 @@ export class ObjectStore implements StorageServicePort {
           if (expected > 0 && cur.modRevision !== expected) return { succeeded: false, object: this.stamp(cur) };
           const res = await this.kv.delete(key, cur.modRevision, { deadline: ctx?.deadline });
           if (res.succeeded) {
+            this.onWritten(res.revision);
             // The deleted object carries the deletion revision, as etcd3's store decodes it.
             const last = res.prevKv ?? cur;
             return { succeeded: true, object: stampBytes(last.value, res.revision) };
@@ -403,94 +413,5 @@ export class ObjectStore implements StorageServicePort {
 
   async currentRevision(ctx?: CallContext): Promise<CurrentRevisionResponse> {
     return { resourceVersion: String(await this.kv.currentRevision({ deadline: ctx?.deadline })) };
-  }
-
-  async *watchReplay(req: WatchReplayRequest, ctx?: CallContext): AsyncIterable<WatchReplayResponse> {
-    let messages: WatchReplayResponse[];
-    try {
-      messages = await this.replay(req, ctx);
-    } catch (e) {
-      if (!isStatusError(e)) throw e;
-      yield { initialStateEndResourceVersion: '', caughtUpResourceVersion: '', status: toProtoStatus(e.status) };
-      return;
-    }
-    yield* messages;
-  }
-
-  /**
-   * The replay, computed whole before the first message: the initial state is one consistent range,
-   * and history comes from the backend in one piece (a ring buffer in the watch cache will replace
-   * this, and stream).
-   */
-  private async replay(req: WatchReplayRequest, ctx?: CallContext): Promise<WatchReplayResponse[]> {
-    const keyPrefix = collectionPrefix(req.ref);
-    const exactKey = req.ref !== undefined && req.ref.name !== '' ? objectKey(req.ref) : undefined;
-    const rv = parseResourceVersion(req.resourceVersion);
-    if (rv > 0) await this.waitForRevision(rv, req.resourceVersion, ctx);
-    const msg = (m: Partial<WatchReplayResponse>): WatchReplayResponse => ({
-      initialStateEndResourceVersion: '',
-      caughtUpResourceVersion: '',
-      ...m,
-    });
-
-    if (req.sendInitialState) {
-      const out: WatchReplayResponse[] = [];
-      let revision: number;
-      if (exactKey !== undefined) {
-        const res = await this.kv.get(exactKey, { stale: req.resourceVersion === '0', deadline: ctx?.deadline });
-        revision = res.revision;
-        if (res.kv !== undefined) out.push(msg({ event: this.event('ADDED', res.kv.modRevision, res.kv) }));
-      } else {
-        const res = await this.kv.range({ start: keyPrefix, end: prefixEnd(keyPrefix), stale: req.resourceVersion === '0', deadline: ctx?.deadline });
-        revision = res.revision;
-        for (const kv of res.kvs) out.push(msg({ event: this.event('ADDED', kv.modRevision, kv) }));
-      }
-      out.push(msg({ initialStateEndResourceVersion: String(revision) }));
-      out.push(msg({ caughtUpResourceVersion: String(revision) }));
-      return out;
-    }
-
-    if (rv === 0) {
-      // Nothing to replay: the caller goes live from the current revision.
-      return [msg({ caughtUpResourceVersion: String(await this.kv.currentRevision({ deadline: ctx?.deadline })) })];
-    }
-
-    const start = resourcePrefix(req.ref);
-    let history;
-    try {
-      history = await this.kv.history({ start, end: prefixEnd(start), after: rv, deadline: ctx?.deadline });
-    } catch (e) {
-      // k8s parity: cacher watch_cache_history.go, the 410 a watch from a forgotten revision gets.
-      if (e instanceof CompactedError) throw statusErrors.expired(`too old resource version: ${rv} (${e.compactRevision})`);
-      if (e instanceof FutureRevisionError) return this.tooLarge(req.resourceVersion, ctx);
-      throw e;
-    }
-    const out: WatchReplayResponse[] = [];
-    for (const ev of history.events) {
-      const k = ev.kv.key;
-      if (exactKey !== undefined ? k !== exactKey : !k.startsWith(keyPrefix)) continue;
-      out.push(msg({ event: this.toWatchEvent(ev) }));
-    }
-    out.push(msg({ caughtUpResourceVersion: String(history.revision) }));
-    return out;
-  }
-
-  private event(type: string, rev: number, kv: KeyValue, prev?: KeyValue): WatchEvent {
-    return {
-      type,
-      resourceVersion: String(rev),
-      object: stampBytes(kv.value, rev),
-      prevObject: prev === undefined ? emptyBytes : this.stamp(prev),
-    };
-  }
-
-  private toWatchEvent(ev: KVEvent): WatchEvent {
-    if (ev.type === 'delete') {
-      // DELETED carries the last state, stamped with the deletion revision (as the cacher does).
-      const last = ev.prevKv ?? ev.kv;
-      return this.event('DELETED', ev.kv.modRevision, last, ev.prevKv);
-    }
-    const created = ev.prevKv === undefined || ev.kv.createRevision === ev.kv.modRevision;
-    return this.event(created ? 'ADDED' : 'MODIFIED', ev.kv.modRevision, ev.kv, created ? undefined : ev.prevKv);
   }
 }

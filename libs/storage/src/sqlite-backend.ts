@@ -14,10 +14,11 @@ import {
   type DeleteResult,
   FutureRevisionError,
   type GetResult,
-  type HistoryRequest,
-  type HistoryResult,
   type KVBackend,
   type KVEvent,
+  type KVWatch,
+  type KVWatchHandler,
+  type KVWatchRequest,
   type KeyValue,
   type RangeRequest,
   type RangeResult,
@@ -70,11 +71,18 @@ export interface SqliteBackendOptions {
   compactionIntervalMs?: number;
   /** Receives failures of background work (compaction). */
   onError?: (e: unknown) => void;
+  /** Told each revision this backend compacted to (by its loop or on request). */
+  onCompacted?: (revision: number) => void;
 }
 
 export class SqliteBackend implements KVBackend {
   private readonly db: Database.Database;
   private readonly stopCompaction: () => void;
+  private readonly onError: (e: unknown) => void;
+  private readonly onCompacted: (revision: number) => void;
+  private readonly watchers = new Set<SqliteWatcher>();
+  private pumping = false;
+  private pumpAgain = false;
   private closed = false;
 
   private readonly stmts: {
@@ -98,6 +106,8 @@ export class SqliteBackend implements KVBackend {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 30000');
     this.db.exec(schema);
+    this.onError = opts.onError ?? (() => undefined);
+    this.onCompacted = opts.onCompacted ?? (() => undefined);
     // The marker takes revision 1, so the first object write is revision 2, as in a fresh etcd.
     const marker = this.db.prepare('SELECT id FROM kine WHERE name = ?').get(compactRevKey);
     if (marker === undefined) {
@@ -204,6 +214,7 @@ export class SqliteBackend implements KVBackend {
         this.stmts.setCreateRevision.run(id, id);
         return { succeeded: true, revision: id, kv: { key, value, createRevision: id, modRevision: id } };
       }).immediate(),
+      true,
     );
   }
 
@@ -218,6 +229,7 @@ export class SqliteBackend implements KVBackend {
         const id = Number(this.stmts.insert.run(key, 0, 0, cur.create_revision, cur.id, value, cur.value).lastInsertRowid);
         return { succeeded: true, revision: id, kv: { key, value, createRevision: cur.create_revision, modRevision: id } };
       }).immediate(),
+      true,
     );
   }
 
@@ -232,6 +244,7 @@ export class SqliteBackend implements KVBackend {
         const id = Number(this.stmts.insert.run(key, 0, 1, cur.create_revision, cur.id, cur.value, cur.value).lastInsertRowid);
         return { succeeded: true, revision: id, prevKv: kv };
       }).immediate(),
+      true,
     );
   }
 
@@ -255,40 +268,101 @@ export class SqliteBackend implements KVBackend {
           this.stmts.setCompactRev.run(revision, compactRevKey);
         })
         .immediate(),
-    );
+    ).then(() => this.onCompacted(revision));
   }
 
-  history(req: HistoryRequest): Promise<HistoryResult> {
-    return this.sync(() =>
-      this.db.transaction((): HistoryResult => {
+  /**
+   * The in-process watch: this process is the only writer, so every committed write pokes the
+   * watchers, which read the revision log after their position (kine's poll loop, without the poll).
+   * Delivery is synchronous, before the write's promise settles.
+   */
+  watch(req: KVWatchRequest, handler: KVWatchHandler): KVWatch {
+    const w: SqliteWatcher = { req, handler, position: req.after, closed: false };
+    const watch: KVWatch = {
+      requestProgress: () => this.sync(() => this.revisionNow()),
+      close: () => {
+        w.closed = true;
+        this.watchers.delete(w);
+      },
+    };
+    queueMicrotask(() => {
+      if (w.closed || this.closed) return;
+      const compacted = this.compactRevisionNow();
+      if (req.after < compacted) {
+        watch.close();
+        handler.onBroken(new CompactedError(req.after, compacted));
+        return;
+      }
+      this.watchers.add(w);
+      this.pump();
+    });
+    return watch;
+  }
+
+  /** Brings every watcher up to the current revision; re-entrant calls (a watcher that writes) fold into the running one. */
+  private pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        if (this.closed) return;
         const current = this.revisionNow();
-        if (req.after > current) throw new FutureRevisionError(req.after, current);
-        const compacted = this.compactRevisionNow();
-        if (req.after < compacted) throw new CompactedError(req.after, compacted);
-        const events = this.stmts.history.all(req.after, current, req.start, req.end).map(rowEvent);
-        return { events, revision: current };
-      })(),
-    );
+        for (const w of [...this.watchers]) {
+          if (w.closed || w.position >= current) continue;
+          const events = this.stmts.history.all(w.position, current, w.req.start, w.req.end).map(rowEvent);
+          w.position = current;
+          try {
+            w.handler.onChanges(events, current);
+          } catch (e) {
+            this.onError(e);
+          }
+        }
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
   }
 
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
       this.stopCompaction();
+      this.watchers.clear();
       this.db.close();
     }
     return Promise.resolve();
   }
 
   // better-sqlite3 is synchronous; callers still get promises so that backends are interchangeable.
-  private sync<T>(fn: () => T): Promise<T> {
+  // After a write, watchers see it before the caller does.
+  private sync<T>(fn: () => T, write = false): Promise<T> {
     try {
       this.ensureOpen();
-      return Promise.resolve(fn());
+      const out = fn();
+      if (write) {
+        try {
+          this.pump();
+        } catch (e) {
+          // The write is committed whatever happened to a watcher.
+          this.onError(e);
+        }
+      }
+      return Promise.resolve(out);
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
   }
+}
+
+interface SqliteWatcher {
+  req: KVWatchRequest;
+  handler: KVWatchHandler;
+  position: number;
+  closed: boolean;
 }
 
 function rowEvent(r: Row): KVEvent {

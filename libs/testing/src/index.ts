@@ -7,4 +7,11 @@ export {
   type ConformanceStore,
   type StorageConformanceOptions,
 } from './storage-conformance';
+export {
+  runWatchConformance,
+  type WatchConformanceOptions,
+  type WatchConformanceStore,
+  type WatchConformanceTarget,
+} from './watch-conformance';
+export { followResource, ResourceFollower, type FollowedObject } from './watch-follower';
 export type * from './provided-context';
