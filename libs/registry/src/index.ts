@@ -11,3 +11,4 @@ export * from './resources/serviceaccounts';
 export * from './resources/events';
 export * from './resources/leases';
 export * from './generated';
+export * from './printers';
