@@ -1,6 +1,8 @@
 import { ensureClusterPki } from '@portico/auth';
 import { createGateway } from '@portico/gateway';
+import { createLogger } from '@portico/telemetry';
 import {
+  connectNatsBus,
   createAdmissionClient,
   createAuthClient,
   createStorageClient,
@@ -17,7 +19,7 @@ export interface RunGatewayOptions {
   storage: string;
   auth: string;
   admission: string;
-  /** Accepted for the watch fan-out to come; the gateway does not subscribe to NATS yet. */
+  /** NATS, where the storage service publishes watch events; without it the gateway serves no watch. */
   natsUrl?: string;
   grpcClient?: GrpcClientOptions;
 }
@@ -38,8 +40,11 @@ export async function runGateway(opts: RunGatewayOptions): Promise<RunningServic
   const storage = createStorageClient(opts.storage, opts.grpcClient);
   const auth = createAuthClient(opts.auth, opts.grpcClient);
   const admission = createAdmissionClient(opts.admission, opts.grpcClient);
+  const log = createLogger({ service: 'gateway' });
+  const bus =
+    opts.natsUrl === undefined ? undefined : await connectNatsBus(opts.natsUrl, { name: 'portico-gateway', onError: (err) => log.error({ err }, 'NATS') });
   const closeClients = async (): Promise<void> => {
-    await Promise.all([storage.close(), auth.close(), admission.close()]);
+    await Promise.all([storage.close(), auth.close(), admission.close(), bus?.close()]);
   };
   let gateway;
   try {
@@ -50,6 +55,8 @@ export async function runGateway(opts: RunGatewayOptions): Promise<RunningServic
       storage,
       auth,
       admission,
+      logger: log,
+      ...(bus !== undefined ? { bus } : {}),
     });
   } catch (err) {
     await closeClients();

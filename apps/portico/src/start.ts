@@ -34,8 +34,7 @@ export async function startAllInOne(opts: StartOptions): Promise<RunningCluster>
   };
   try {
     const log = createLogger({ service: 'storage' });
-    // The watch event bus of the embedded shape: storage publishes on it (always the publisher here).
-    // TODO(issue 4, gateway half): hand this same `bus` to createGateway({ bus }).
+    // The watch event bus of the embedded shape: storage publishes on it, the gateway fans it out.
     const bus = new InProcessBus();
     closers.push(() => bus.close());
     const storage = await createStorageService({
@@ -55,6 +54,7 @@ export async function startAllInOne(opts: StartOptions): Promise<RunningCluster>
       storage,
       auth,
       admission,
+      bus,
     });
     closers.push(() => gateway.close());
 
