@@ -21,6 +21,7 @@ import type { GenericStore, WriteOptions } from '../store/generic-store';
 import { decodeBody, negotiateResponse, parseMediaType, protobufMediaType, type ResponseFormat } from './negotiation';
 import { parseDeleteOptions, parseListOptions, parseWriteOptions } from './options';
 import { parseWatchOptions, serveWatch, type ServeWatchDeps } from '../watch/serve-watch';
+import { negotiateTable, tableResponse, TableWatch } from './table';
 
 export interface ResourceHandlerDeps {
   api: ApiResources;
@@ -183,7 +184,10 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       const what = sub === undefined ? desc.resource : `${desc.resource}/${sub.name}`;
       throw statusErrors.methodNotSupported({ group: desc.group, resource: what }, info.verb);
     }
-    const format = negotiateResponse(req.headers.accept, protobufMessageForKind(groupVersionString(desc.group, desc.version), desc.kind) !== undefined);
+    // Table first: a client asking only for Tables would otherwise get a 406 from the plain negotiation.
+    const table = negotiateTable(req.headers.accept, desc, { watch: info.verb === 'watch' });
+    const format =
+      table?.format ?? negotiateResponse(req.headers.accept, protobufMessageForKind(groupVersionString(desc.group, desc.version), desc.kind) !== undefined);
     const q = ctx.url.searchParams;
     const call = callContext(ctx);
     const writeOptions = (kind: 'CreateOptions' | 'UpdateOptions'): WriteOptions => {
@@ -194,6 +198,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     switch (info.verb) {
       case 'get': {
         const raw = await deps.store.get(desc, namespace, info.name, q.get('resourceVersion') ?? '', call);
+        if (table !== undefined) return send(res, ctx, format, 200, tableResponse(desc, table, fromStorage(desc, raw), q, new Date(), info.subresource));
         return sendRaw(res, ctx, format, 200, fromStorage(desc, raw));
       }
       case 'list': {
@@ -203,6 +208,9 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         const meta: Record<string, unknown> = { resourceVersion: list.resourceVersion };
         if (list.continue !== '') meta['continue'] = list.continue;
         if (list.remainingItemCount !== undefined) meta['remainingItemCount'] = list.remainingItemCount;
+        if (table !== undefined) {
+          return send(res, ctx, format, 200, tableResponse(desc, table, { metadata: meta, items: list.items.map((i) => fromStorage(desc, i)) }, q));
+        }
         // Items arrive serialized from storage; the list is assembled around them without re-encoding.
         const head = `{"kind":${JSON.stringify(desc.listKind)},"apiVersion":${JSON.stringify(groupVersionString(desc.group, desc.version))},"metadata":${JSON.stringify(meta)},"items":[`;
         const body = Buffer.concat([Buffer.from(head), ...joinItems(list.items.map((i) => fromStorage(desc, i))), Buffer.from(']}')]);
@@ -212,7 +220,17 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         if (deps.watch === undefined) throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, 'watch');
         const o = parseWatchOptions(q);
         const fieldSelector = convertFieldSelector(desc, o.fieldSelector);
-        return serveWatch(req, res, ctx, desc, namespace, o, fieldSelector === '' ? undefined : parseFieldSelector(fieldSelector), deps.watch);
+        return serveWatch(
+          req,
+          res,
+          ctx,
+          desc,
+          namespace,
+          o,
+          fieldSelector === '' ? undefined : parseFieldSelector(fieldSelector),
+          deps.watch,
+          table === undefined ? undefined : new TableWatch(desc, table, q),
+        );
       }
       case 'create': {
         if (info.name !== '') throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, 'create');

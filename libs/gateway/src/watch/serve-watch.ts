@@ -14,6 +14,7 @@ import {
 } from '@portico/api';
 import type { StorageServicePort } from '@portico/proto';
 import type { ResourceDescriptor } from '@portico/registry';
+import type { TableWatch } from '../handlers/table';
 import type { RequestContext } from '../request/context';
 import { FeedEvent } from './feed-event';
 import { collectReplay } from './resource-feed';
@@ -94,6 +95,7 @@ export async function serveWatch(
   o: WatchOptions,
   fieldSelector: FieldSelector | undefined,
   deps: ServeWatchDeps,
+  table?: TableWatch,
 ): Promise<void> {
   const labelSelector = o.labelSelector === '' ? undefined : parseLabelSelector(o.labelSelector);
   const fromRv = parseResourceVersion(o.resourceVersion);
@@ -106,6 +108,7 @@ export async function serveWatch(
     fieldSelector: fieldSelector?.isEmpty() ? undefined : fieldSelector,
     allowBookmarks: o.allowWatchBookmarks,
     maxQueuedFrames: deps.maxQueuedFrames,
+    table,
   });
   // Attach before replaying: whatever the feed receives meanwhile waits in the watcher.
   feed.attach(watcher);

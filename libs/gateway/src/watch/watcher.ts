@@ -6,6 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { groupVersionString, type FieldSelector, type KubeObject, type LabelSelector, type Status } from '@portico/api';
 import type { ResourceDescriptor } from '@portico/registry';
+import type { TableWatch } from '../handlers/table';
 import type { FeedEvent } from './feed-event';
 import type { FeedListener } from './resource-feed';
 
@@ -17,6 +18,8 @@ export interface WatcherOptions {
   allowBookmarks: boolean;
   /** Frames queued while the socket is full before the watcher is ended. */
   maxQueuedFrames: number;
+  /** Table watches: each event becomes a one-row Table (column definitions on the first only), per watcher. */
+  table: TableWatch | undefined;
 }
 
 type Delivered = { type: string; which: 'obj' | 'prev' };
@@ -84,7 +87,7 @@ export class Watcher implements FeedListener {
     this.lastRv = e.rv;
     if (d === undefined) return;
     const key = `${this.version}|${d.type}|${d.which}`;
-    this.writeFrame(e.frame(key, () => this.buildFrame(e, d)));
+    this.writeFrame(this.o.table !== undefined ? this.buildFrame(e, d) : e.frame(key, () => this.buildFrame(e, d)));
   }
 
   bookmark(rv: number, annotations?: Record<string, string>): void {
@@ -93,7 +96,7 @@ export class Watcher implements FeedListener {
     const metadata: Record<string, unknown> = { resourceVersion: String(r), creationTimestamp: null };
     if (annotations !== undefined) metadata['annotations'] = annotations;
     const object = { kind: this.o.desc.kind, apiVersion: this.version, metadata };
-    this.writeFrame(Buffer.from(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`));
+    this.writeFrame(this.o.table !== undefined ? this.o.table.frame('BOOKMARK', object) : Buffer.from(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`));
   }
 
   end(): void {
@@ -158,6 +161,7 @@ export class Watcher implements FeedListener {
     } else {
       raw = e.object;
     }
+    if (this.o.table !== undefined) return this.o.table.frame(d.type, raw);
     return Buffer.concat([Buffer.from(`{"type":"${d.type}","object":`), raw, Buffer.from('}\n')]);
   }
 
