@@ -12,3 +12,4 @@ export * from './resources/events';
 export * from './resources/leases';
 export * from './generated';
 export * from './printers';
+export * from './patch';

@@ -137,9 +137,10 @@ export async function servePatch(a: ServePatchArgs): Promise<void> {
       const r = await a.store.guaranteedUpdate(desc, a.namespace, info.name, o, tryUpdate, false);
       return a.respond(r.created ? 201 : 200, fromStorage(desc, r.object));
     } catch (e) {
-      if (!isApply || sawObject || !isNotFoundOf(e, desc, info.name)) throw e;
+      if (!isApply || info.subresource !== '' || sawObject || !isNotFoundOf(e, desc, info.name)) throw e;
     }
-    // Server-side apply to an absent object creates it (kube-apiserver: forceAllowCreate).
+    // Server-side apply to an absent object creates it (kube-apiserver: forceAllowCreate; the
+    // stores of subresources never create).
     try {
       const created = await a.store.create(desc, a.namespace, await tryUpdate(undefined), o);
       return a.respond(201, fromStorage(desc, created));
