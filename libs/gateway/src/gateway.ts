@@ -37,6 +37,8 @@ export interface GatewayOptions {
   bus?: EventBusPort;
   /** kube-apiserver's --min-request-timeout: watches end after 1-2x this (seconds); default 1800. */
   minRequestTimeoutSeconds?: number;
+  /** How often watches that allow bookmarks get one (kube-apiserver: about a minute, fixed); default 60,000 ms. */
+  watchBookmarkIntervalMs?: number;
   /** Runs the namespace controller (finishing namespace deletion); on by default. */
   controllers?: boolean;
 }
@@ -91,7 +93,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     watch:
       hub === undefined
         ? undefined
-        : { hub, storage: opts.storage, minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds ?? 1800, bookmarkIntervalMs: 60_000, maxQueuedFrames: 2_048 },
+        : {
+            hub,
+            storage: opts.storage,
+            minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds ?? 1800,
+            bookmarkIntervalMs: opts.watchBookmarkIntervalMs ?? 60_000,
+            maxQueuedFrames: 2_048,
+          },
   });
   const chain = buildHandlerChain(
     async (req, res) => {

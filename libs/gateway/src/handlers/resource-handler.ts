@@ -13,7 +13,13 @@ import {
   statusErrors,
   type KubeObject,
 } from '@portico/api';
-import { ensureObjectNamespaceMatchesRequestNamespace, goJsonSyntaxError, jsonKind, type ResourceDescriptor } from '@portico/registry';
+import {
+  ensureObjectNamespaceMatchesRequestNamespace,
+  goJsonSyntaxError,
+  jsonKind,
+  managerOrUserAgent,
+  type ResourceDescriptor,
+} from '@portico/registry';
 import type { ApiResources } from '../discovery/api-resources';
 import { callContext, contextOf, type RequestContext } from '../request/context';
 import { writeRawJson, writeJson } from '../responses/writers';
@@ -22,6 +28,7 @@ import { decodeBody, negotiateResponse, parseMediaType, protobufMediaType, type 
 import { parseDeleteOptions, parseListOptions, parseWriteOptions } from './options';
 import { parseWatchOptions, serveWatch, type ServeWatchDeps } from '../watch/serve-watch';
 import { negotiateTable, tableResponse, TableWatch } from './table';
+import { servePatch } from './patch';
 
 export interface ResourceHandlerDeps {
   api: ApiResources;
@@ -192,7 +199,14 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     const call = callContext(ctx);
     const writeOptions = (kind: 'CreateOptions' | 'UpdateOptions'): WriteOptions => {
       const w = parseWriteOptions(q, kind);
-      return { dryRun: w.dryRun, fieldManager: w.fieldManager, user: ctx.user, ctx: call, warnings: ctx.warnings, subresource: info.subresource };
+      return {
+        dryRun: w.dryRun,
+        fieldManager: managerOrUserAgent(w.fieldManager, req.headers['user-agent']),
+        user: ctx.user,
+        ctx: call,
+        warnings: ctx.warnings,
+        subresource: info.subresource,
+      };
     };
 
     switch (info.verb) {
@@ -232,6 +246,8 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
           table === undefined ? undefined : new TableWatch(desc, table, q),
         );
       }
+      case 'patch':
+        return servePatch({ req, ctx, desc, namespace, store: deps.store, respond: (code, body) => send(res, ctx, format, code, body) });
       case 'create': {
         if (info.name !== '') throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, 'create');
         const o = writeOptions('CreateOptions');

@@ -10,7 +10,9 @@ import {
   beforeDelete,
   beforeUpdate,
   finalizeDelete,
+  ignoreManagedFieldsTimestamps,
   resourceVersionForUpdate,
+  updateManagedFields,
   shouldDeleteDuringUpdate,
   type DeleteOptions,
   type ResourceDescriptor,
@@ -112,6 +114,7 @@ export class GenericStore {
 
   async create(desc: ResourceDescriptor, namespace: string, obj: KubeObject, o: WriteOptions): Promise<KubeObject> {
     desc.strategy.applyDefaults(obj);
+    updateManagedFields(desc, undefined, obj, o.fieldManager, o.subresource ?? '');
     const name = obj.metadata?.name ?? '';
     const admitted = await this.admit(desc, 'CREATE', namespace, name, obj, undefined, o, { kind: 'CreateOptions', apiVersion: 'meta.k8s.io/v1' });
     o.warnings.push(...beforeCreate(desc, admitted, { namespace, now: this.now(), uid: randomUUID() }).warnings);
@@ -145,7 +148,10 @@ export class GenericStore {
     const pinned = obj.metadata?.resourceVersion ?? '';
     return this.guaranteedUpdate(desc, namespace, name, o, async (current) => {
       const next = structuredClone(obj);
-      if (current !== undefined) resourceVersionForUpdate(desc, next, current);
+      if (current !== undefined) {
+        resourceVersionForUpdate(desc, next, current);
+        updateManagedFields(desc, current, next, o.fieldManager, o.subresource ?? '');
+      }
       return next;
     }, pinned !== '');
   }
@@ -182,6 +188,7 @@ export class GenericStore {
       let next = await tryUpdate(current);
       next = await this.admit(desc, 'UPDATE', namespace, name, next, current, o, options);
       o.warnings.push(...beforeUpdate(desc, next, current, { namespace, now: this.now(), subresource: o.subresource ?? '' }).warnings);
+      ignoreManagedFieldsTimestamps(next, current);
       await this.validate(desc, 'UPDATE', namespace, name, next, current, o, options);
       if (shouldDeleteDuringUpdate(next, desc)) {
         if (o.dryRun) return { object: next, created: false };
