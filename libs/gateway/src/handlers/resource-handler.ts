@@ -29,6 +29,7 @@ import { parseDeleteOptions, parseListOptions, parseWriteOptions } from './optio
 import { parseWatchOptions, serveWatch, type ServeWatchDeps } from '../watch/serve-watch';
 import { negotiateTable, tableResponse, TableWatch } from './table';
 import { servePatch } from './patch';
+import { serveScale } from './scale';
 
 export interface ResourceHandlerDeps {
   api: ApiResources;
@@ -185,6 +186,26 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     const sub = info.subresource === '' ? undefined : desc.subresources.find((s) => s.name === info.subresource);
     // Subresources that are views of the stored object (status, finalize) are served here; others
     // (scale, token, …) arrive with their own handlers.
+    if (info.subresource === 'scale' && sub !== undefined && sub.kind.kind === 'Scale') {
+      if (!sub.verbs.includes(info.verb as never)) {
+        throw statusErrors.methodNotSupported({ group: desc.group, resource: `${desc.resource}/scale` }, info.verb);
+      }
+      const call = callContext(ctx);
+      return serveScale({
+        req,
+        verb: info.verb,
+        body: ctx.body,
+        desc,
+        namespace,
+        name: info.name,
+        store: deps.store,
+        writeOptions: () => {
+          const w = parseWriteOptions(ctx.url.searchParams, 'UpdateOptions');
+          return { dryRun: w.dryRun, fieldManager: managerOrUserAgent(w.fieldManager, req.headers['user-agent']), user: ctx.user, ctx: call, warnings: ctx.warnings };
+        },
+        respond: (code, body) => send(res, ctx, negotiateResponse(req.headers.accept, true), code, body),
+      });
+    }
     if (info.subresource !== '' && sub?.strategy === undefined) throw statusErrors.notFoundPath();
     const verbs: readonly string[] = sub?.verbs ?? desc.verbs;
     if (!verbs.includes(info.verb)) {
