@@ -2,6 +2,7 @@
 // sent a valid one) that is echoed in the Audit-Id response header and carried by every log line.
 import { randomUUID } from 'node:crypto';
 import { setContext } from '../request/context';
+import { nonResourceRequestInfo } from '../request/request-info';
 import type { Handler } from './handler';
 
 const validAuditId = /^[-a-zA-Z0-9_.:]{1,128}$/;
@@ -28,19 +29,7 @@ export function withAuditInit(next: Handler): Handler {
       auditId,
       receivedAt: Date.now(),
       url,
-      info: {
-        isResourceRequest: false,
-        path: url.pathname,
-        verb: (req.method ?? 'GET').toLowerCase(),
-        apiPrefix: '',
-        apiGroup: '',
-        apiVersion: '',
-        namespace: '',
-        resource: '',
-        subresource: '',
-        name: '',
-        parts: [],
-      },
+      info: nonResourceRequestInfo(req.method ?? 'GET', url.pathname),
       deadline: undefined,
       signal: controller.signal,
       user: undefined,

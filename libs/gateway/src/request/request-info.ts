@@ -1,6 +1,7 @@
 // k8s parity: apiserver pkg/endpoints/request/requestinfo.go (RequestInfoFactory.NewRequestInfo).
 // The same URL forms, the same verb derivation, so authorization sees exactly what kube-apiserver's
 // authorizers see.
+import { isValidPathSegmentName, parseFieldSelector } from '@portico/api';
 
 export interface RequestInfo {
   isResourceRequest: boolean;
@@ -40,22 +41,21 @@ export function isWatchParam(v: string | null): boolean {
 /** A field selector that pins metadata.name exactly (list/watch of one object, authorized by name). */
 function exactMetadataName(fieldSelector: string | null): string {
   if (fieldSelector === null) return '';
-  let name = '';
-  for (const term of fieldSelector.split(',')) {
-    const m = /^\s*metadata\.name\s*(==|=)\s*(.*?)\s*$/.exec(term);
-    if (m !== null && m[2] !== undefined) name = m[2];
+  let name: string | undefined;
+  try {
+    name = parseFieldSelector(fieldSelector).requiresExactMatch('metadata.name');
+  } catch {
+    // k8s parity: an unparsable selector leaves the request a plain list (its handler answers 400).
+    return '';
   }
-  return name !== '' && isValidPathSegmentName(name) ? name : '';
-}
-
-export function isValidPathSegmentName(name: string): boolean {
-  return name !== '.' && name !== '..' && !name.includes('/') && !name.includes('%');
+  return name !== undefined && name !== '' && isValidPathSegmentName(name).length === 0 ? name : '';
 }
 
 export class RequestInfoError extends Error {}
 
-export function newRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
-  const info: RequestInfo = {
+/** A request that is not (yet known to be) a resource request: verb = the lowercased method. */
+export function nonResourceRequestInfo(method: string, path: string): RequestInfo {
+  return {
     isResourceRequest: false,
     path,
     verb: method.toLowerCase(),
@@ -68,6 +68,10 @@ export function newRequestInfo(method: string, path: string, query: URLSearchPar
     name: '',
     parts: [],
   };
+}
+
+export function newRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
+  const info = nonResourceRequestInfo(method, path);
   let parts = splitPath(path);
   if (parts.length < 3 || !apiPrefixes.has(parts[0] as string)) return info;
   info.apiPrefix = parts[0] as string;

@@ -4,7 +4,7 @@
 // sequence inside the retry loop (guaranteedUpdate), so admission sees the object it will replace.
 import { randomUUID } from 'node:crypto';
 import { StatusError, statusErrors, type KubeObject } from '@portico/api';
-import type { AdmissionServicePort, CallContext, ResourceRef, StorageServicePort, UserInfo } from '@portico/proto';
+import type { AdmissionServicePort, CallContext, ResourceRef, Status as ProtoStatus, StorageServicePort, UserInfo } from '@portico/proto';
 import {
   beforeCreate,
   beforeDelete,
@@ -47,6 +47,18 @@ export interface ListResult {
   continue: string;
   remainingItemCount: number | undefined;
 }
+
+/** What admission is asked about (admission.Attributes). */
+interface AdmissionAttributes {
+  operation: 'CREATE' | 'UPDATE' | 'DELETE';
+  namespace: string;
+  name: string;
+  obj: KubeObject | undefined;
+  old: KubeObject | undefined;
+  options: object;
+}
+
+const createOptions = { kind: 'CreateOptions', apiVersion: 'meta.k8s.io/v1' };
 
 /** Each conflict retry re-reads and re-admits; kube-apiserver has no bound, a runaway loop is worse. */
 const maxUpdateAttempts = 20;
@@ -116,10 +128,10 @@ export class GenericStore {
     desc.strategy.applyDefaults(obj);
     updateManagedFields(desc, undefined, obj, o.fieldManager, o.subresource ?? '');
     const name = obj.metadata?.name ?? '';
-    const admitted = await this.admit(desc, 'CREATE', namespace, name, obj, undefined, o, { kind: 'CreateOptions', apiVersion: 'meta.k8s.io/v1' });
+    const admitted = await this.admit(desc, { operation: 'CREATE', namespace, name, obj, old: undefined, options: createOptions }, o);
     o.warnings.push(...beforeCreate(desc, admitted, { namespace, now: this.now(), uid: randomUUID() }).warnings);
     const finalName = admitted.metadata?.name ?? '';
-    await this.validate(desc, 'CREATE', namespace, finalName, admitted, undefined, o, { kind: 'CreateOptions', apiVersion: 'meta.k8s.io/v1' });
+    await this.validate(desc, { operation: 'CREATE', namespace, name: finalName, obj: admitted, old: undefined, options: createOptions }, o);
     if (o.dryRun) return admitted;
     const res = await callService(
       'storage',
@@ -186,10 +198,10 @@ export class GenericStore {
       }
       const currentRv = current.metadata?.resourceVersion ?? '';
       let next = await tryUpdate(current);
-      next = await this.admit(desc, 'UPDATE', namespace, name, next, current, o, options);
+      next = await this.admit(desc, { operation: 'UPDATE', namespace, name, obj: next, old: current, options }, o);
       o.warnings.push(...beforeUpdate(desc, next, current, { namespace, now: this.now(), subresource: o.subresource ?? '' }).warnings);
       ignoreManagedFieldsTimestamps(next, current);
-      await this.validate(desc, 'UPDATE', namespace, name, next, current, o, options);
+      await this.validate(desc, { operation: 'UPDATE', namespace, name, obj: next, old: current, options }, o);
       if (shouldDeleteDuringUpdate(next, desc)) {
         if (o.dryRun) return { object: next, created: false };
         const del = await callService(
@@ -238,8 +250,9 @@ export class GenericStore {
       const current = parseObject(await this.get(desc, namespace, name, '', o.ctx));
       const currentRv = current.metadata?.resourceVersion ?? '';
       const plan = beforeDelete(desc, current, options, { now: this.now() });
-      await this.admit(desc, 'DELETE', namespace, name, undefined, current, o, deleteOptions);
-      await this.validate(desc, 'DELETE', namespace, name, undefined, current, o, deleteOptions);
+      const attrs: AdmissionAttributes = { operation: 'DELETE', namespace, name, obj: undefined, old: current, options: deleteOptions };
+      await this.admit(desc, attrs, o);
+      await this.validate(desc, attrs, o);
       switch (plan.action) {
         case 'pending':
           return { code: 200, body: finalizeDelete(desc, plan.object) };
@@ -291,57 +304,29 @@ export class GenericStore {
     return res.succeeded ? parseObject(res.object) : undefined;
   }
 
-  private async admit(
-    desc: ResourceDescriptor,
-    operation: 'CREATE' | 'UPDATE' | 'DELETE',
-    namespace: string,
-    name: string,
-    obj: KubeObject | undefined,
-    old: KubeObject | undefined,
-    o: WriteOptions,
-    options: object,
-  ): Promise<KubeObject> {
-    const res = await callService('admission', this.admission.admit(this.admissionRequest(desc, operation, namespace, name, obj, old, o, options), o.ctx));
-    o.warnings.push(...res.warnings);
-    if (!res.allowed) {
-      throwIfStatus(res.status);
-      throw statusErrors.forbidden(gr(desc), name, 'admission denied the request');
-    }
-    if (res.object.length > 0) return parseObject(res.object);
-    return obj ?? {};
+  /** Mutating admission; returns the object as admission left it. */
+  private async admit(desc: ResourceDescriptor, a: AdmissionAttributes, o: WriteOptions): Promise<KubeObject> {
+    const res = await callService('admission', this.admission.admit(this.admissionRequest(desc, a, o), o.ctx));
+    this.enforce(desc, a.name, res, o);
+    return res.object.length > 0 ? parseObject(res.object) : (a.obj ?? {});
   }
 
-  private async validate(
-    desc: ResourceDescriptor,
-    operation: 'CREATE' | 'UPDATE' | 'DELETE',
-    namespace: string,
-    name: string,
-    obj: KubeObject | undefined,
-    old: KubeObject | undefined,
-    o: WriteOptions,
-    options: object,
-  ): Promise<void> {
-    const res = await callService(
-      'admission',
-      this.admission.validate(this.admissionRequest(desc, operation, namespace, name, obj, old, o, options), o.ctx),
-    );
-    o.warnings.push(...res.warnings);
-    if (!res.allowed) {
-      throwIfStatus(res.status);
-      throw statusErrors.forbidden(gr(desc), name, 'admission denied the request');
-    }
+  /** Validating admission. */
+  private async validate(desc: ResourceDescriptor, a: AdmissionAttributes, o: WriteOptions): Promise<void> {
+    const res = await callService('admission', this.admission.validate(this.admissionRequest(desc, a, o), o.ctx));
+    this.enforce(desc, a.name, res, o);
   }
 
-  private admissionRequest(
-    desc: ResourceDescriptor,
-    operation: string,
-    namespace: string,
-    name: string,
-    obj: KubeObject | undefined,
-    old: KubeObject | undefined,
-    o: WriteOptions,
-    options: object,
-  ) {
+  /** Passes admission's warnings on and turns a denial into the Status it carries. */
+  private enforce(desc: ResourceDescriptor, name: string, res: { allowed: boolean; status?: ProtoStatus; warnings: string[] }, o: WriteOptions): void {
+    o.warnings.push(...res.warnings);
+    if (res.allowed) return;
+    throwIfStatus(res.status);
+    throw statusErrors.forbidden(gr(desc), name, 'admission denied the request');
+  }
+
+  private admissionRequest(desc: ResourceDescriptor, a: AdmissionAttributes, o: WriteOptions) {
+    const { operation, namespace, name, obj, old, options } = a;
     return {
       uid: randomUUID(),
       operation,
