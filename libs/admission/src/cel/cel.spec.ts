@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { compileCel, evaluateCel, toCel } from './cel';
+
+function run(expr: string, vars: Record<string, unknown> = {}): unknown {
+  const c = compileCel(expr);
+  if (c.program === undefined) throw new Error(c.error);
+  return evaluateCel(c.program, toCel(vars) as Record<string, unknown>);
+}
+
+describe('admission CEL', () => {
+  it('sees JSON integers as int', () => {
+    expect(run('object.spec.replicas > 3', { object: { spec: { replicas: 5 } } })).toBe(true);
+    expect(run('has(object.spec.x) || object.?spec.?y.orValue(2) == 2', { object: { spec: {} } })).toBe(true);
+  });
+
+  it('reports compile errors', () => {
+    expect(compileCel('object.spec.replicas >').error).toMatch(/^compilation failed: /);
+  });
+
+  it('has the Kubernetes list and regex libraries', () => {
+    expect(run('[1, 2, 3].isSorted() && [3, 1].sum() == 4 && [3, 1, 2].min() == 1 && [3, 1, 2].max() == 3 && ["a", "b"].indexOf("b") == 1')).toBe(true);
+    expect(run('"abc 123 def 456".find("[0-9]+") == "123" && "abc 123 def 456".findAll("[0-9]+") == ["123", "456"]')).toBe(true);
+  });
+
+  it('has quantities', () => {
+    expect(run('quantity("1Gi").isGreaterThan(quantity("1000Mi")) && quantity("500m").compareTo(quantity("0.5")) == 0')).toBe(true);
+    expect(run('quantity("2k").asInteger() == 2000 && isQuantity("1.5Mi") && !isQuantity("abc")')).toBe(true);
+  });
+
+  it('has urls and ips', () => {
+    expect(run('url("https://example.com:8443/a/b").getHostname() == "example.com" && url("https://example.com:8443/a").getPort() == "8443"')).toBe(true);
+    expect(run('cidr("10.0.0.0/8").containsIP(ip("10.1.2.3")) && !cidr("10.0.0.0/8").containsIP("11.0.0.1") && ip("::1").family() == 6')).toBe(true);
+  });
+});
