@@ -5,9 +5,17 @@ import type {
   AuthorizeResponse,
   AuthServicePort,
   Closeable,
+  EventBusPort,
+  StorageServicePort,
 } from '@portico/proto';
+import { Decision } from '@portico/proto';
 import { BootstrapAuthorizer, type Authorizer } from './authorizer';
-import { anonymousUser, unauthenticatedGroup, userInfo, withAuthenticatedGroup } from './user';
+import { AggregationController } from './rbac/aggregation';
+import { Informer, type InformerLogger } from './rbac/informer';
+import { RbacAuthorizer } from './rbac/rbac-authorizer';
+import { RbacIndex, rbacResources } from './rbac/rbac-index';
+import { rbacGroup } from './rbac/types';
+import { anonymousUser, mastersGroup, unauthenticatedGroup, userInfo, withAuthenticatedGroup } from './user';
 import { X509Authenticator } from './x509-authenticator';
 
 export interface AuthServiceOptions {
@@ -15,19 +23,61 @@ export interface AuthServiceOptions {
   clientCAPem: string;
   /** kube-apiserver's --anonymous-auth; on by default as there. */
   anonymous?: boolean;
+  /**
+   * Where RBAC objects are read from (a List, then the watch events on the bus). Without both,
+   * only system:masters and the bootstrap public paths are authorized.
+   */
+  storage?: StorageServicePort;
+  bus?: EventBusPort;
+  /** Fill in aggregated ClusterRoles (kube-controller-manager's clusterrole-aggregation); default true. */
+  aggregateClusterRoles?: boolean;
+  logger?: InformerLogger;
 }
 
 const unauthorized = (): AuthenticateResponse => ({ authenticated: false, audiences: [], status: undefined });
 
 /**
  * The auth service: a union of authenticators (the first that recognizes a credential decides),
- * then anonymous when no credential was presented at all.
+ * then anonymous when no credential was presented at all. Authorization is kube-apiserver's
+ * chain: the privileged group system:masters, then RBAC.
  */
 export class AuthService implements AuthServicePort, Closeable {
   private readonly x509: X509Authenticator;
-  private readonly authorizer: Authorizer = new BootstrapAuthorizer();
+  private readonly bootstrap: Authorizer = new BootstrapAuthorizer();
+  readonly rbacIndex = new RbacIndex();
+  readonly rbac = new RbacAuthorizer(this.rbacIndex);
+  private readonly informers: Informer[] = [];
+  private readonly aggregation: AggregationController | undefined;
+  /** Resolves once every RBAC resource has been listed (at once when RBAC is not wired). */
+  readonly rbacSynced: Promise<void>;
+
   constructor(private readonly opts: AuthServiceOptions) {
     this.x509 = new X509Authenticator(opts.clientCAPem);
+    const { storage, bus } = opts;
+    if (storage !== undefined && bus !== undefined) {
+      for (const resource of rbacResources) {
+        const inf = new Informer(
+          rbacGroup,
+          resource,
+          storage,
+          bus,
+          {
+            replace: (objs) => this.rbacIndex.replace(resource, objs),
+            upsert: (o) => this.rbacIndex.upsert(resource, o),
+            remove: (o) => this.rbacIndex.remove(resource, o),
+          },
+          opts.logger === undefined ? {} : { logger: opts.logger },
+        );
+        this.informers.push(inf);
+      }
+      if (opts.aggregateClusterRoles !== false) this.aggregation = new AggregationController(this.rbacIndex, storage, opts.logger);
+      for (const inf of this.informers) inf.start();
+    }
+    this.rbacSynced = Promise.all(this.informers.map((i) => i.synced)).then(() => undefined);
+  }
+
+  private get rbacReady(): boolean {
+    return this.informers.length > 0 && this.informers.every((i) => i.isSynced);
   }
 
   async authenticate(req: AuthenticateRequest): Promise<AuthenticateResponse> {
@@ -47,10 +97,17 @@ export class AuthService implements AuthServicePort, Closeable {
   }
 
   async authorize(req: AuthorizeRequest): Promise<AuthorizeResponse> {
-    return this.authorizer.authorize(req);
+    if ((req.user?.groups ?? []).includes(mastersGroup)) return { decision: Decision.DECISION_ALLOW, reason: '', evaluationError: '' };
+    // Until RBAC has listed its objects, the paths its bootstrap roles open to everyone stay open
+    // (health checks and discovery during start-up), and nothing else.
+    if (!this.rbacReady) return this.bootstrap.authorize(req);
+    return this.rbac.authorize(req);
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.aggregation?.stop();
+    for (const inf of this.informers) inf.stop();
+  }
 }
 
 export function createAuthService(opts: AuthServiceOptions): AuthService {
