@@ -7,6 +7,7 @@ import { gatewayCommand, parsePort } from '@portico/app-gateway/command';
 import { storageCommand } from '@portico/app-storage/command';
 import { initTracing } from '@portico/telemetry';
 import { errorText, untilSignal } from './lifecycle';
+import { kubeconfigCommand } from './mint-kubeconfig';
 
 const list = (value: string): string[] =>
   value
@@ -87,6 +88,7 @@ export function porticoProgram(): Command {
   program.addCommand(authCommand());
   program.addCommand(admissionCommand());
   program.addCommand(gatewayCommand());
+  program.addCommand(kubeconfigCommand());
   return program;
 }
 

@@ -43,7 +43,8 @@ export async function startAllInOne(opts: StartOptions): Promise<RunningCluster>
       onBackgroundError: (err) => log.error({ err }, 'background work failed'),
     });
     closers.push(() => storage.close());
-    const auth = createAuthService({ clientCAPem: pki.caCertPem });
+    // RBAC objects are read from storage and followed on the bus, like any other watcher.
+    const auth = createAuthService({ clientCAPem: pki.caCertPem, storage, bus, logger: createLogger({ service: 'auth' }) });
     closers.push(() => auth.close());
     const admission = createAdmissionService({ storage });
     closers.push(() => admission.close());

@@ -7,6 +7,7 @@ import express from 'express';
 import type { AdmissionServicePort, AuthServicePort, EventBusPort, StorageServicePort } from '@portico/proto';
 import { defaultRegistry, type ResourceDescriptor } from '@portico/registry';
 import { createLogger, renderMetrics } from '@portico/telemetry';
+import { ensureBootstrapPolicy } from './bootstrap/rbac-policy';
 import { ensureSystemNamespaces } from './bootstrap/system-namespaces';
 import { NamespaceController } from './controllers/namespace-controller';
 import type { ApiResources } from './discovery/api-resources';
@@ -161,6 +162,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     try {
       await ensureSystemNamespaces(store, namespaces, logger);
       systemNamespacesReady = true;
+      await ensureBootstrapPolicy(store, api, logger);
     } catch (e) {
       logger.warn({ err: e }, 'system namespaces not created yet, retrying');
       bootstrapTimer = setTimeout(() => void bootstrap(), 1_000);
