@@ -13,6 +13,7 @@ export interface Attributes {
   readonly namespace: string;
   readonly name: string;
   readonly group: string;
+  readonly version: string;
   readonly resource: string;
   readonly subresource: string;
   readonly kind: string;

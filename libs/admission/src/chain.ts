@@ -22,6 +22,7 @@ function attributesFrom(req: AdmissionRequest, ctx: CallContext | undefined): At
     namespace: req.namespace,
     name: req.name,
     group: req.resource?.group ?? '',
+    version: req.resource?.version ?? '',
     resource: req.resource?.resource ?? '',
     subresource: req.subResource,
     kind: req.kind?.kind ?? '',
@@ -60,6 +61,7 @@ export class AdmissionChain implements AdmissionServicePort, Closeable {
   constructor(
     private readonly mutating: readonly MutationPlugin[],
     private readonly validating: readonly ValidationPlugin[],
+    private readonly onClose: () => void = () => {},
   ) {}
 
   async admit(req: AdmissionRequest, ctx?: CallContext): Promise<AdmitResponse> {
@@ -96,5 +98,7 @@ export class AdmissionChain implements AdmissionServicePort, Closeable {
     return { allowed: true, status: undefined, warnings: a.warnings, auditAnnotations: a.auditAnnotations };
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.onClose();
+  }
 }

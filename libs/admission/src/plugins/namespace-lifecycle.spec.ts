@@ -1,4 +1,4 @@
-import type { AdmissionRequest, GetRequest, GetResponse, StorageServicePort } from '@portico/proto';
+import type { AdmissionRequest, GetRequest, GetResponse, ListResponse, StorageServicePort } from '@portico/proto';
 import { describe, expect, it } from 'vitest';
 import { createAdmissionService } from '../admission-service';
 
@@ -12,7 +12,9 @@ function namespaces(ns: Record<string, object>): StorageServicePort {
   const unused = () => {
     throw new Error('unused');
   };
-  return { get, list: unused, create: unused, update: unused, delete: unused, currentRevision: unused, watchReplay: unused };
+  // No webhook configurations.
+  const list = async (): Promise<ListResponse> => ({ items: [], resourceVersion: '1', continue: '', status: undefined });
+  return { get, list, create: unused, update: unused, delete: unused, currentRevision: unused, watchReplay: unused };
 }
 
 const request = (over: Partial<AdmissionRequest>): AdmissionRequest => ({
