@@ -7,6 +7,8 @@ import type { RunningService } from './run';
 export interface AuthCommandOptions {
   listen: string;
   pkiDir: string;
+  storage?: string;
+  nats?: string;
 }
 
 export function authCommand(): Command {
@@ -18,10 +20,17 @@ export function authCommand(): Command {
         .env('PORTICO_PKI_DIR')
         .makeOptionMandatory(),
     )
+    .addOption(new Option('--storage <target>', 'storage service gRPC target (RBAC objects are listed from it)').env('PORTICO_STORAGE'))
+    .addOption(new Option('--nats <url>', 'NATS server URL (RBAC objects are followed on it)').env('PORTICO_NATS_URL'))
     .action((opts: AuthCommandOptions) =>
       serve('auth', async () => {
         const { runAuthService } = await import('./run.js');
-        return runAuthService({ listen: opts.listen, pkiDir: opts.pkiDir });
+        return runAuthService({
+          listen: opts.listen,
+          pkiDir: opts.pkiDir,
+          ...(opts.storage ? { storage: opts.storage } : {}),
+          ...(opts.nats ? { natsUrl: opts.nats } : {}),
+        });
       }),
     );
 }

@@ -102,8 +102,8 @@ export async function startDistributed(opts: StartDistributedOptions): Promise<R
     // Each service binds port 0 and reports the port it got, so there is no race for ports.
     const storage = await start('storage', ['--listen', '127.0.0.1:0', '--etcd', etcdUrl, '--nats', natsUrl]).listening();
     const [auth, admission] = await Promise.all([
-      start('auth', ['--listen', '127.0.0.1:0', '--pki-dir', pkiDir]).listening(),
-      start('admission', ['--listen', '127.0.0.1:0', '--storage', storage]).listening(),
+      start('auth', ['--listen', '127.0.0.1:0', '--pki-dir', pkiDir, '--storage', storage, '--nats', natsUrl]).listening(),
+      start('admission', ['--listen', '127.0.0.1:0', '--storage', storage, '--nats', natsUrl]).listening(),
     ]);
     const gatewayAddress = await start('gateway', [
       '--host',

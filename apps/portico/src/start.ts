@@ -46,7 +46,7 @@ export async function startAllInOne(opts: StartOptions): Promise<RunningCluster>
     // RBAC objects are read from storage and followed on the bus, like any other watcher.
     const auth = createAuthService({ clientCAPem: pki.caCertPem, storage, bus, logger: createLogger({ service: 'auth' }) });
     closers.push(() => auth.close());
-    const admission = createAdmissionService({ storage });
+    const admission = createAdmissionService({ storage, bus });
     closers.push(() => admission.close());
     const gateway = await createGateway({
       host: opts.host,
