@@ -7,6 +7,8 @@ import type { RunningService } from './run';
 export interface AdmissionCommandOptions {
   listen: string;
   storage: string;
+  nats?: string;
+  webhookServiceHosts?: string;
 }
 
 export function admissionCommand(): Command {
@@ -18,10 +20,21 @@ export function admissionCommand(): Command {
         .env('PORTICO_STORAGE')
         .default('127.0.0.1:50051'),
     )
+    .addOption(new Option('--nats <url>', 'NATS server URL (keeps admission configuration current)').env('PORTICO_NATS_URL'))
+    .addOption(
+      new Option('--webhook-service-hosts <map>', 'where webhook service references go: <name>.<namespace>[:<port>]=host:port,...').env(
+        'PORTICO_WEBHOOK_SERVICE_HOSTS',
+      ),
+    )
     .action((opts: AdmissionCommandOptions) =>
       serve('admission', async () => {
         const { runAdmissionService } = await import('./run.js');
-        return runAdmissionService({ listen: opts.listen, storage: opts.storage });
+        return runAdmissionService({
+          listen: opts.listen,
+          storage: opts.storage,
+          ...(opts.nats ? { natsUrl: opts.nats } : {}),
+          ...(opts.webhookServiceHosts ? { webhookServiceHosts: opts.webhookServiceHosts } : {}),
+        });
       }),
     );
 }
