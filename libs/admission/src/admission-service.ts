@@ -1,6 +1,7 @@
 import type { EventBusPort, StorageServicePort } from '@portico/proto';
 import { AdmissionChain } from './chain';
 import { NamespaceLifecycle } from './plugins/namespace-lifecycle';
+import { ValidatingAdmissionPolicies } from './policy/validating-policy';
 import type { ServiceResolver } from './webhook/client';
 import { MutatingWebhooks, ValidatingWebhooks, WebhookSources } from './webhook/dispatcher';
 
@@ -18,17 +19,22 @@ export interface AdmissionServiceOptions {
 
 /**
  * The admission chain in kube-apiserver's order: mutating built-ins, mutating webhooks; then
- * validating webhooks.
+ * ValidatingAdmissionPolicy and validating webhooks.
  */
 export function createAdmissionService(opts: AdmissionServiceOptions): AdmissionChain {
+  const bus = opts.bus !== undefined ? { bus: opts.bus } : {};
   const webhooks = new WebhookSources({
     storage: opts.storage,
-    ...(opts.bus !== undefined ? { bus: opts.bus } : {}),
+    ...bus,
     ...(opts.serviceResolver !== undefined ? { serviceResolver: opts.serviceResolver } : {}),
   });
+  const policies = new ValidatingAdmissionPolicies({ storage: opts.storage, ...bus }, (name, ctx) => webhooks.namespace(name, ctx));
   return new AdmissionChain(
     [new NamespaceLifecycle(opts.storage), new MutatingWebhooks(webhooks)],
-    [new ValidatingWebhooks(webhooks)],
-    () => webhooks.close(),
+    [policies, new ValidatingWebhooks(webhooks)],
+    () => {
+      webhooks.close();
+      policies.close();
+    },
   );
 }

@@ -41,6 +41,13 @@ export class WebhookSources {
   }
 
   async namespaceLabels(name: string, ctx: CallContext): Promise<Record<string, string> | undefined> {
+    const ns = await this.namespace(name, ctx);
+    if (ns === undefined) throw statusErrors.notFound({ group: '', resource: 'namespaces' }, name);
+    return ns.metadata?.labels as Record<string, string> | undefined;
+  }
+
+  /** The namespace object (cached with a bus), undefined when it does not exist. */
+  async namespace(name: string, ctx: CallContext): Promise<KubeObject | undefined> {
     let ns: KubeObject | undefined;
     if (this.namespaces !== undefined) {
       ns = (await this.namespaces.list(ctx)).find((o) => o.metadata?.name === name);
@@ -49,8 +56,7 @@ export class WebhookSources {
       if (res.status === undefined) ns = JSON.parse(res.object.toString('utf8')) as KubeObject;
       else if (res.status.code !== 404) throw new StatusError(failure(res.status.code, res.status.reason, res.status.message));
     }
-    if (ns === undefined) throw statusErrors.notFound({ group: '', resource: 'namespaces' }, name);
-    return ns.metadata?.labels as Record<string, string> | undefined;
+    return ns;
   }
 
   compile(expression: string): CompileResult {
