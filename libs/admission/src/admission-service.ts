@@ -1,6 +1,7 @@
 import type { EventBusPort, StorageServicePort } from '@portico/proto';
 import { AdmissionChain } from './chain';
 import { NamespaceLifecycle } from './plugins/namespace-lifecycle';
+import { AdmissionExpressionValidation } from './policy/expression-validation';
 import { ValidatingAdmissionPolicies } from './policy/validating-policy';
 import type { ServiceResolver } from './webhook/client';
 import { MutatingWebhooks, ValidatingWebhooks, WebhookSources } from './webhook/dispatcher';
@@ -31,7 +32,7 @@ export function createAdmissionService(opts: AdmissionServiceOptions): Admission
   const policies = new ValidatingAdmissionPolicies({ storage: opts.storage, ...bus }, (name, ctx) => webhooks.namespace(name, ctx));
   return new AdmissionChain(
     [new NamespaceLifecycle(opts.storage), new MutatingWebhooks(webhooks)],
-    [policies, new ValidatingWebhooks(webhooks)],
+    [new AdmissionExpressionValidation(), policies, new ValidatingWebhooks(webhooks)],
     () => {
       webhooks.close();
       policies.close();

@@ -7,3 +7,4 @@ export { serviceResolverFromMap, CallingWebhookError } from './webhook/client';
 export type { ServiceResolver } from './webhook/client';
 export { compileCel, celEnvironment, evaluateCel, toCel } from './cel/cel';
 export type { CelProgram, CompileResult } from './cel/cel';
+export { admissionExpressionErrors } from './policy/expression-validation';

@@ -159,3 +159,34 @@ describe('ValidatingAdmissionPolicy', () => {
     expect(res.auditAnnotations).toEqual({ 'audited/replicas': 'r=7' });
   });
 });
+
+describe('CEL compile checks at creation', () => {
+  it('refuses a policy whose expression does not compile with 422', async () => {
+    const bad = { metadata: { name: 'bad' }, spec: { validations: [{ expression: 'object.spec.replicas <=' }] } };
+    const res = await service({}).validate(
+      request(bad, {
+        kind: { group: 'admissionregistration.k8s.io', version: 'v1', kind: 'ValidatingAdmissionPolicy' },
+        resource: { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingadmissionpolicies' },
+        namespace: '',
+        name: 'bad',
+      }),
+    );
+    expect(res.status?.code).toBe(422);
+    expect(res.status?.message).toMatch(
+      /^ValidatingAdmissionPolicy.admissionregistration.k8s.io "bad" is invalid: spec.validations\[0\].expression: Invalid value: "object.spec.replicas <=": compilation failed: /,
+    );
+  });
+
+  it('refuses a webhook configuration with a bad matchCondition', async () => {
+    const bad = { metadata: { name: 'bad' }, webhooks: [{ name: 'a.b.c', matchConditions: [{ name: 'x', expression: '1 +' }] }] };
+    const res = await service({}).validate(
+      request(bad, {
+        kind: { group: 'admissionregistration.k8s.io', version: 'v1', kind: 'ValidatingWebhookConfiguration' },
+        resource: { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingwebhookconfigurations' },
+        namespace: '',
+        name: 'bad',
+      }),
+    );
+    expect(res.status?.details?.causes[0]).toMatchObject({ reason: 'FieldValueInvalid', field: 'webhooks[0].matchConditions[0].expression' });
+  });
+});
