@@ -6,6 +6,10 @@ import type {
   AuthServicePort,
   Closeable,
   EventBusPort,
+  IssueServiceAccountTokenRequest,
+  IssueServiceAccountTokenResponse,
+  RulesForRequest,
+  RulesForResponse,
   StorageServicePort,
 } from '@portico/proto';
 import { Decision } from '@portico/proto';
@@ -15,6 +19,9 @@ import { Informer, type InformerLogger } from './rbac/informer';
 import { RbacAuthorizer } from './rbac/rbac-authorizer';
 import { RbacIndex, rbacResources } from './rbac/rbac-index';
 import { rbacGroup } from './rbac/types';
+import { aggregateErrors } from './rbac/rbac-authorizer';
+import { ServiceAccountTokens, type ServiceAccountTokenOptions } from './serviceaccount/tokens';
+import { StaticTokenAuthenticator } from './token-file';
 import { anonymousUser, mastersGroup, unauthenticatedGroup, userInfo, withAuthenticatedGroup } from './user';
 import { X509Authenticator } from './x509-authenticator';
 
@@ -32,6 +39,10 @@ export interface AuthServiceOptions {
   /** Fill in aggregated ClusterRoles (kube-controller-manager's clusterrole-aggregation); default true. */
   aggregateClusterRoles?: boolean;
   logger?: InformerLogger;
+  /** Service-account tokens: the signing key and what verifies them (issuing and authenticating need storage). */
+  serviceAccountTokens?: ServiceAccountTokenOptions;
+  /** kube-apiserver's --token-auth-file: a path, or the CSV text itself. */
+  tokenFile?: { path: string } | { csv: string };
 }
 
 const unauthorized = (): AuthenticateResponse => ({ authenticated: false, audiences: [], status: undefined });
@@ -50,9 +61,14 @@ export class AuthService implements AuthServicePort, Closeable {
   private readonly aggregation: AggregationController | undefined;
   /** Resolves once every RBAC resource has been listed (at once when RBAC is not wired). */
   readonly rbacSynced: Promise<void>;
+  private readonly saTokens: ServiceAccountTokens | undefined;
+  private readonly staticTokens: StaticTokenAuthenticator | undefined;
 
   constructor(private readonly opts: AuthServiceOptions) {
     this.x509 = new X509Authenticator(opts.clientCAPem);
+    if (opts.serviceAccountTokens !== undefined) this.saTokens = new ServiceAccountTokens(opts.serviceAccountTokens);
+    const tf = opts.tokenFile;
+    if (tf !== undefined) this.staticTokens = 'path' in tf ? StaticTokenAuthenticator.fromFile(tf.path) : new StaticTokenAuthenticator(tf.csv);
     const { storage, bus } = opts;
     if (storage !== undefined && bus !== undefined) {
       for (const resource of rbacResources) {
@@ -89,7 +105,15 @@ export class AuthService implements AuthServicePort, Closeable {
       if (r.kind === 'invalid' && req.bearerToken === '') return unauthorized();
     }
     if (req.bearerToken !== '') {
-      // Token authenticators arrive with the authentication issue; an unknown token is a failed credential.
+      // The token authenticators in kube-apiserver's order: the token file, then service-account
+      // JWTs. An unknown or invalid token is a failed credential; why stays here (the client sees
+      // only 401 Unauthorized).
+      const fromFile = this.staticTokens?.authenticate(req.bearerToken);
+      if (fromFile !== undefined) return { authenticated: true, user: withAuthenticatedGroup(fromFile), audiences: req.audiences };
+      if (this.saTokens !== undefined) {
+        const v = await this.saTokens.verify(req.bearerToken, req.audiences, this.opts.storage);
+        if (v.kind === 'user') return { authenticated: true, user: withAuthenticatedGroup(v.user), audiences: v.audiences };
+      }
       return unauthorized();
     }
     if (this.opts.anonymous === false) return unauthorized();
@@ -102,6 +126,30 @@ export class AuthService implements AuthServicePort, Closeable {
     // (health checks and discovery during start-up), and nothing else.
     if (!this.rbacReady) return this.bootstrap.authorize(req);
     return this.rbac.authorize(req);
+  }
+
+  async issueServiceAccountToken(req: IssueServiceAccountTokenRequest): Promise<IssueServiceAccountTokenResponse> {
+    if (this.saTokens === undefined) {
+      return {
+        token: '',
+        expirationTimestamp: '',
+        audiences: [],
+        status: { code: 500, reason: 'InternalError', message: 'Internal error occurred: service account token issuing is not configured', details: undefined },
+      };
+    }
+    return this.saTokens.issue(req);
+  }
+
+  /** SelfSubjectRulesReview: what RBAC grants (system:masters holds cluster-admin through its binding). */
+  async rulesFor(req: RulesForRequest): Promise<RulesForResponse> {
+    const user = req.user ?? { username: '', uid: '', groups: [], extra: {} };
+    const { resourceRules, nonResourceRules, errors } = this.rbac.rulesFor(user, req.namespace);
+    return {
+      resourceRules,
+      nonResourceRules: nonResourceRules.map((r) => ({ verbs: r.verbs, nonResourceUrls: r.nonResourceURLs })),
+      incomplete: false,
+      evaluationError: errors.length > 0 ? aggregateErrors(errors) : '',
+    };
   }
 
   async close(): Promise<void> {

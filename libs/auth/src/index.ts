@@ -11,3 +11,12 @@ export { ruleAllows, rulesAllow, type RequestAttributes } from './rbac/rule-matc
 export { Informer, type InformerHandler, type InformerOptions } from './rbac/informer';
 export { AggregationController, aggregatedRules } from './rbac/aggregation';
 export type { PolicyRule, Subject, RoleRef, Role, ClusterRole, RoleBinding, ClusterRoleBinding } from './rbac/types';
+export {
+  ServiceAccountTokens,
+  defaultIssuer as defaultServiceAccountIssuer,
+  serviceAccountGroups,
+  serviceAccountUsername,
+  splitServiceAccountUsername,
+  type ServiceAccountTokenOptions,
+} from './serviceaccount/tokens';
+export { StaticTokenAuthenticator } from './token-file';

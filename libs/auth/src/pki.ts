@@ -24,6 +24,10 @@ export interface ClusterPki {
   servingKeyPem: string;
   adminCertPem: string;
   adminKeyPem: string;
+  /** The key service-account tokens are signed with (kube-apiserver's --service-account-signing-key-file). */
+  serviceAccountKeyPem: string;
+  /** Its public half (--service-account-key-file), what verifies them. */
+  serviceAccountPublicKeyPem: string;
 }
 
 export interface IssuedCertificate {
@@ -130,10 +134,26 @@ async function loadOrCreate(dir: string, base: string, make: () => Promise<Issue
   return issued;
 }
 
+/** An ES256 key pair for signing service-account tokens: sa.key (PKCS#8) and sa.pub (SPKI). */
+async function loadOrCreateSigningKey(dir: string): Promise<{ keyPem: string; publicKeyPem: string }> {
+  const keyPath = join(dir, 'sa.key');
+  const pubPath = join(dir, 'sa.pub');
+  if ((await exists(keyPath)) && (await exists(pubPath))) {
+    return { keyPem: await readFile(keyPath, 'utf8'), publicKeyPem: await readFile(pubPath, 'utf8') };
+  }
+  const keys = (await webcrypto.subtle.generateKey(keyAlgorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keyPem = await exportKeyPem(keys.privateKey);
+  const spki = Buffer.from(await webcrypto.subtle.exportKey('spki', keys.publicKey));
+  const publicKeyPem = x509.PemConverter.encode(spki.buffer.slice(spki.byteOffset, spki.byteOffset + spki.byteLength), 'PUBLIC KEY');
+  await writeFile(keyPath, keyPem, { mode: 0o600 });
+  await writeFile(pubPath, publicKeyPem, { mode: 0o644 });
+  return { keyPem, publicKeyPem };
+}
+
 /**
  * Loads the cluster PKI from dir, creating what is missing: ca.{crt,key}, serving.{crt,key} (SANs
  * for 127.0.0.1, ::1, localhost, the host name, the in-cluster service names and opts.hosts) and
- * admin.{crt,key} (CN=admin, O=system:masters).
+ * admin.{crt,key} (CN=admin, O=system:masters), and sa.{key,pub} (the service-account token key).
  */
 export async function ensureClusterPki(dir: string, opts: { hosts?: string[] } = {}): Promise<ClusterPki> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -160,8 +180,11 @@ export async function ensureClusterPki(dir: string, opts: { hosts?: string[] } =
   const admin = await loadOrCreate(dir, 'admin', () =>
     issueCertificate(ca, { commonName: 'admin', organizations: ['system:masters'], usage: 'client' }),
   );
+  const sa = await loadOrCreateSigningKey(dir);
   return {
     dir,
+    serviceAccountKeyPem: sa.keyPem,
+    serviceAccountPublicKeyPem: sa.publicKeyPem,
     caCertPem: ca.certPem,
     caKeyPem: ca.keyPem,
     servingCertPem: serving.certPem,

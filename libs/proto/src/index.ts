@@ -32,7 +32,14 @@ export {
   AuthenticateResponse,
   AuthorizeRequest,
   AuthorizeResponse,
+  BoundObjectReference,
   Decision,
+  IssueServiceAccountTokenRequest,
+  IssueServiceAccountTokenResponse,
+  NonResourceRule,
+  ResourceRule,
+  RulesForRequest,
+  RulesForResponse,
 } from './generated/portico/auth/v1/auth';
 export { AdmissionRequest, AdmitResponse, ValidateResponse } from './generated/portico/admission/v1/admission';
 export * from './grpc';

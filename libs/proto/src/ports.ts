@@ -11,6 +11,10 @@ import type {
   AuthenticateResponse,
   AuthorizeRequest,
   AuthorizeResponse,
+  IssueServiceAccountTokenRequest,
+  IssueServiceAccountTokenResponse,
+  RulesForRequest,
+  RulesForResponse,
 } from './generated/portico/auth/v1/auth';
 import type {
   CreateRequest,
@@ -56,6 +60,9 @@ export interface StorageServicePort {
 export interface AuthServicePort {
   authenticate(req: AuthenticateRequest, ctx?: CallContext): Promise<AuthenticateResponse>;
   authorize(req: AuthorizeRequest, ctx?: CallContext): Promise<AuthorizeResponse>;
+  /** Signs a service-account token; a refused request (e.g. expiration too short) is a status. */
+  issueServiceAccountToken(req: IssueServiceAccountTokenRequest, ctx?: CallContext): Promise<IssueServiceAccountTokenResponse>;
+  rulesFor(req: RulesForRequest, ctx?: CallContext): Promise<RulesForResponse>;
 }
 
 export interface AdmissionServicePort {

@@ -12,6 +12,8 @@ export function createAuthClient(target: string, opts?: GrpcClientOptions): Auth
   return {
     authenticate: (req, ctx) => caller.unary(m.authenticate, req, ctx),
     authorize: (req, ctx) => caller.unary(m.authorize, req, ctx),
+    issueServiceAccountToken: (req, ctx) => caller.unary(m.issueServiceAccountToken, req, ctx),
+    rulesFor: (req, ctx) => caller.unary(m.rulesFor, req, ctx),
     close: async () => client.close(),
   };
 }
@@ -21,5 +23,7 @@ export function authServiceHandlers(impl: AuthServicePort): AuthServiceServer {
   return {
     authenticate: unaryHandler((req, ctx) => impl.authenticate(req, ctx)),
     authorize: unaryHandler((req, ctx) => impl.authorize(req, ctx)),
+    issueServiceAccountToken: unaryHandler((req, ctx) => impl.issueServiceAccountToken(req, ctx)),
+    rulesFor: unaryHandler((req, ctx) => impl.rulesFor(req, ctx)),
   };
 }

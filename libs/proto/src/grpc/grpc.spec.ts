@@ -391,6 +391,12 @@ describe('gRPC auth and admission adapters', () => {
         evaluationError: '',
       };
     },
+    async issueServiceAccountToken(req) {
+      return { token: `t-${req.serviceAccountName}`, expirationTimestamp: '2030-01-01T00:00:00Z', audiences: req.audiences, status: undefined };
+    },
+    async rulesFor(req) {
+      return { resourceRules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: [] }], nonResourceRules: [], incomplete: false, evaluationError: req.namespace };
+    },
   };
 
   const admission: AdmissionServicePort = {
@@ -455,6 +461,17 @@ describe('gRPC auth and admission adapters', () => {
         resourceRequest: true,
       });
       expect(decision).toEqual({ decision: Decision.DECISION_ALLOW, reason: 'alice get', evaluationError: '' });
+      const token = await authClient.issueServiceAccountToken({
+        namespace: 'ns',
+        serviceAccountName: 'bot',
+        serviceAccountUid: 'u1',
+        audiences: ['a'],
+        expirationSeconds: '600',
+        boundObject: { kind: 'Pod', apiVersion: 'v1', name: 'p', uid: 'u2' },
+      });
+      expect(token).toMatchObject({ token: 't-bot', audiences: ['a'] });
+      const rules = await authClient.rulesFor({ user, namespace: 'ns' });
+      expect(rules).toMatchObject({ resourceRules: [{ verbs: ['get'], resources: ['pods'] }], evaluationError: 'ns' });
 
       const admitted = await admissionClient.admit(admissionRequest('a'));
       expect(JSON.parse(admitted.object.toString())).toEqual({ metadata: { name: 'a', labels: { admitted: 'true' } } });

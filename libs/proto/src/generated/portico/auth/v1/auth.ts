@@ -66,6 +66,58 @@ export interface AuthorizeResponse {
   evaluationError: string;
 }
 
+/** authentication.k8s.io/v1 BoundObjectReference, with the uid the caller read from storage. */
+export interface BoundObjectReference {
+  /** Pod, Secret or Node. */
+  kind: string;
+  apiVersion: string;
+  name: string;
+  uid: string;
+}
+
+export interface IssueServiceAccountTokenRequest {
+  namespace: string;
+  serviceAccountName: string;
+  serviceAccountUid: string;
+  /** Empty: the API server's own audiences. */
+  audiences: string[];
+  /** 0: the default (one hour); below ten minutes is refused. */
+  expirationSeconds: string;
+  boundObject?: BoundObjectReference | undefined;
+}
+
+export interface IssueServiceAccountTokenResponse {
+  token: string;
+  /** RFC 3339, second precision. */
+  expirationTimestamp: string;
+  audiences: string[];
+  status?: Status | undefined;
+}
+
+export interface RulesForRequest {
+  user?: UserInfo | undefined;
+  namespace: string;
+}
+
+export interface ResourceRule {
+  verbs: string[];
+  apiGroups: string[];
+  resources: string[];
+  resourceNames: string[];
+}
+
+export interface NonResourceRule {
+  verbs: string[];
+  nonResourceUrls: string[];
+}
+
+export interface RulesForResponse {
+  resourceRules: ResourceRule[];
+  nonResourceRules: NonResourceRule[];
+  incomplete: boolean;
+  evaluationError: string;
+}
+
 function createBaseAuthenticateRequest(): AuthenticateRequest {
   return { bearerToken: "", clientCertificateChain: [], audiences: [] };
 }
@@ -491,6 +543,630 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
   },
 };
 
+function createBaseBoundObjectReference(): BoundObjectReference {
+  return { kind: "", apiVersion: "", name: "", uid: "" };
+}
+
+export const BoundObjectReference: MessageFns<BoundObjectReference> = {
+  encode(message: BoundObjectReference, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    if (message.apiVersion !== "") {
+      writer.uint32(18).string(message.apiVersion);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.uid !== "") {
+      writer.uint32(34).string(message.uid);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BoundObjectReference {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBoundObjectReference();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.apiVersion = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.uid = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<BoundObjectReference>): BoundObjectReference {
+    return BoundObjectReference.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BoundObjectReference>): BoundObjectReference {
+    const message = createBaseBoundObjectReference();
+    message.kind = object.kind ?? "";
+    message.apiVersion = object.apiVersion ?? "";
+    message.name = object.name ?? "";
+    message.uid = object.uid ?? "";
+    return message;
+  },
+};
+
+function createBaseIssueServiceAccountTokenRequest(): IssueServiceAccountTokenRequest {
+  return {
+    namespace: "",
+    serviceAccountName: "",
+    serviceAccountUid: "",
+    audiences: [],
+    expirationSeconds: "0",
+    boundObject: undefined,
+  };
+}
+
+export const IssueServiceAccountTokenRequest: MessageFns<IssueServiceAccountTokenRequest> = {
+  encode(message: IssueServiceAccountTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespace !== "") {
+      writer.uint32(10).string(message.namespace);
+    }
+    if (message.serviceAccountName !== "") {
+      writer.uint32(18).string(message.serviceAccountName);
+    }
+    if (message.serviceAccountUid !== "") {
+      writer.uint32(26).string(message.serviceAccountUid);
+    }
+    for (const v of message.audiences) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.expirationSeconds !== "0") {
+      writer.uint32(40).int64(message.expirationSeconds);
+    }
+    if (message.boundObject !== undefined) {
+      BoundObjectReference.encode(message.boundObject, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IssueServiceAccountTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIssueServiceAccountTokenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.serviceAccountName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.serviceAccountUid = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.audiences.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.expirationSeconds = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.boundObject = BoundObjectReference.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<IssueServiceAccountTokenRequest>): IssueServiceAccountTokenRequest {
+    return IssueServiceAccountTokenRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<IssueServiceAccountTokenRequest>): IssueServiceAccountTokenRequest {
+    const message = createBaseIssueServiceAccountTokenRequest();
+    message.namespace = object.namespace ?? "";
+    message.serviceAccountName = object.serviceAccountName ?? "";
+    message.serviceAccountUid = object.serviceAccountUid ?? "";
+    message.audiences = object.audiences?.map((e) => e) || [];
+    message.expirationSeconds = object.expirationSeconds ?? "0";
+    message.boundObject = (object.boundObject !== undefined && object.boundObject !== null)
+      ? BoundObjectReference.fromPartial(object.boundObject)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseIssueServiceAccountTokenResponse(): IssueServiceAccountTokenResponse {
+  return { token: "", expirationTimestamp: "", audiences: [], status: undefined };
+}
+
+export const IssueServiceAccountTokenResponse: MessageFns<IssueServiceAccountTokenResponse> = {
+  encode(message: IssueServiceAccountTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.expirationTimestamp !== "") {
+      writer.uint32(18).string(message.expirationTimestamp);
+    }
+    for (const v of message.audiences) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.status !== undefined) {
+      Status.encode(message.status, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IssueServiceAccountTokenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIssueServiceAccountTokenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.expirationTimestamp = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.audiences.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.status = Status.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<IssueServiceAccountTokenResponse>): IssueServiceAccountTokenResponse {
+    return IssueServiceAccountTokenResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<IssueServiceAccountTokenResponse>): IssueServiceAccountTokenResponse {
+    const message = createBaseIssueServiceAccountTokenResponse();
+    message.token = object.token ?? "";
+    message.expirationTimestamp = object.expirationTimestamp ?? "";
+    message.audiences = object.audiences?.map((e) => e) || [];
+    message.status = (object.status !== undefined && object.status !== null)
+      ? Status.fromPartial(object.status)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRulesForRequest(): RulesForRequest {
+  return { user: undefined, namespace: "" };
+}
+
+export const RulesForRequest: MessageFns<RulesForRequest> = {
+  encode(message: RulesForRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      UserInfo.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    if (message.namespace !== "") {
+      writer.uint32(18).string(message.namespace);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RulesForRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRulesForRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = UserInfo.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.namespace = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RulesForRequest>): RulesForRequest {
+    return RulesForRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RulesForRequest>): RulesForRequest {
+    const message = createBaseRulesForRequest();
+    message.user = (object.user !== undefined && object.user !== null) ? UserInfo.fromPartial(object.user) : undefined;
+    message.namespace = object.namespace ?? "";
+    return message;
+  },
+};
+
+function createBaseResourceRule(): ResourceRule {
+  return { verbs: [], apiGroups: [], resources: [], resourceNames: [] };
+}
+
+export const ResourceRule: MessageFns<ResourceRule> = {
+  encode(message: ResourceRule, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.verbs) {
+      writer.uint32(10).string(v!);
+    }
+    for (const v of message.apiGroups) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.resources) {
+      writer.uint32(26).string(v!);
+    }
+    for (const v of message.resourceNames) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResourceRule {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResourceRule();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.verbs.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.apiGroups.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.resources.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.resourceNames.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ResourceRule>): ResourceRule {
+    return ResourceRule.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResourceRule>): ResourceRule {
+    const message = createBaseResourceRule();
+    message.verbs = object.verbs?.map((e) => e) || [];
+    message.apiGroups = object.apiGroups?.map((e) => e) || [];
+    message.resources = object.resources?.map((e) => e) || [];
+    message.resourceNames = object.resourceNames?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseNonResourceRule(): NonResourceRule {
+  return { verbs: [], nonResourceUrls: [] };
+}
+
+export const NonResourceRule: MessageFns<NonResourceRule> = {
+  encode(message: NonResourceRule, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.verbs) {
+      writer.uint32(10).string(v!);
+    }
+    for (const v of message.nonResourceUrls) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NonResourceRule {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNonResourceRule();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.verbs.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nonResourceUrls.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<NonResourceRule>): NonResourceRule {
+    return NonResourceRule.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<NonResourceRule>): NonResourceRule {
+    const message = createBaseNonResourceRule();
+    message.verbs = object.verbs?.map((e) => e) || [];
+    message.nonResourceUrls = object.nonResourceUrls?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseRulesForResponse(): RulesForResponse {
+  return { resourceRules: [], nonResourceRules: [], incomplete: false, evaluationError: "" };
+}
+
+export const RulesForResponse: MessageFns<RulesForResponse> = {
+  encode(message: RulesForResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.resourceRules) {
+      ResourceRule.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.nonResourceRules) {
+      NonResourceRule.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.incomplete !== false) {
+      writer.uint32(24).bool(message.incomplete);
+    }
+    if (message.evaluationError !== "") {
+      writer.uint32(34).string(message.evaluationError);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RulesForResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRulesForResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.resourceRules.push(ResourceRule.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nonResourceRules.push(NonResourceRule.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.incomplete = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.evaluationError = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RulesForResponse>): RulesForResponse {
+    return RulesForResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RulesForResponse>): RulesForResponse {
+    const message = createBaseRulesForResponse();
+    message.resourceRules = object.resourceRules?.map((e) => ResourceRule.fromPartial(e)) || [];
+    message.nonResourceRules = object.nonResourceRules?.map((e) => NonResourceRule.fromPartial(e)) || [];
+    message.incomplete = object.incomplete ?? false;
+    message.evaluationError = object.evaluationError ?? "";
+    return message;
+  },
+};
+
 /**
  * AuthService decides who a request comes from and what it may do. The gateway only extracts
  * credentials; verification (certificate chains, token signatures) happens here.
@@ -516,11 +1192,45 @@ export const AuthServiceService = {
     responseSerialize: (value: AuthorizeResponse): Buffer => Buffer.from(AuthorizeResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AuthorizeResponse => AuthorizeResponse.decode(value),
   },
+  /**
+   * TokenRequest (serviceaccounts/token): signs a service-account token with the cluster's key.
+   * The caller has checked that the service account and the bound object exist.
+   */
+  issueServiceAccountToken: {
+    path: "/portico.auth.v1.AuthService/IssueServiceAccountToken" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: IssueServiceAccountTokenRequest): Buffer =>
+      Buffer.from(IssueServiceAccountTokenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): IssueServiceAccountTokenRequest =>
+      IssueServiceAccountTokenRequest.decode(value),
+    responseSerialize: (value: IssueServiceAccountTokenResponse): Buffer =>
+      Buffer.from(IssueServiceAccountTokenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): IssueServiceAccountTokenResponse =>
+      IssueServiceAccountTokenResponse.decode(value),
+  },
+  /** SelfSubjectRulesReview: the rules that apply to a user in a namespace. */
+  rulesFor: {
+    path: "/portico.auth.v1.AuthService/RulesFor" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RulesForRequest): Buffer => Buffer.from(RulesForRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RulesForRequest => RulesForRequest.decode(value),
+    responseSerialize: (value: RulesForResponse): Buffer => Buffer.from(RulesForResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RulesForResponse => RulesForResponse.decode(value),
+  },
 } as const;
 
 export interface AuthServiceServer extends UntypedServiceImplementation {
   authenticate: handleUnaryCall<AuthenticateRequest, AuthenticateResponse>;
   authorize: handleUnaryCall<AuthorizeRequest, AuthorizeResponse>;
+  /**
+   * TokenRequest (serviceaccounts/token): signs a service-account token with the cluster's key.
+   * The caller has checked that the service account and the bound object exist.
+   */
+  issueServiceAccountToken: handleUnaryCall<IssueServiceAccountTokenRequest, IssueServiceAccountTokenResponse>;
+  /** SelfSubjectRulesReview: the rules that apply to a user in a namespace. */
+  rulesFor: handleUnaryCall<RulesForRequest, RulesForResponse>;
 }
 
 export interface AuthServiceClient extends Client {
@@ -553,6 +1263,41 @@ export interface AuthServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AuthorizeResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * TokenRequest (serviceaccounts/token): signs a service-account token with the cluster's key.
+   * The caller has checked that the service account and the bound object exist.
+   */
+  issueServiceAccountToken(
+    request: IssueServiceAccountTokenRequest,
+    callback: (error: ServiceError | null, response: IssueServiceAccountTokenResponse) => void,
+  ): ClientUnaryCall;
+  issueServiceAccountToken(
+    request: IssueServiceAccountTokenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: IssueServiceAccountTokenResponse) => void,
+  ): ClientUnaryCall;
+  issueServiceAccountToken(
+    request: IssueServiceAccountTokenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: IssueServiceAccountTokenResponse) => void,
+  ): ClientUnaryCall;
+  /** SelfSubjectRulesReview: the rules that apply to a user in a namespace. */
+  rulesFor(
+    request: RulesForRequest,
+    callback: (error: ServiceError | null, response: RulesForResponse) => void,
+  ): ClientUnaryCall;
+  rulesFor(
+    request: RulesForRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RulesForResponse) => void,
+  ): ClientUnaryCall;
+  rulesFor(
+    request: RulesForRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RulesForResponse) => void,
   ): ClientUnaryCall;
 }
 
