@@ -9,6 +9,8 @@ export interface AuthCommandOptions {
   pkiDir: string;
   storage?: string;
   nats?: string;
+  tokenAuthFile?: string;
+  serviceAccountIssuer?: string;
 }
 
 export function authCommand(): Command {
@@ -22,6 +24,8 @@ export function authCommand(): Command {
     )
     .addOption(new Option('--storage <target>', 'storage service gRPC target (RBAC objects are listed from it)').env('PORTICO_STORAGE'))
     .addOption(new Option('--nats <url>', 'NATS server URL (RBAC objects are followed on it)').env('PORTICO_NATS_URL'))
+    .addOption(new Option('--token-auth-file <file>', 'static tokens, CSV: token,user,uid,"group1,group2"').env('PORTICO_TOKEN_AUTH_FILE'))
+    .addOption(new Option('--service-account-issuer <url>', 'iss of service-account tokens').env('PORTICO_SERVICE_ACCOUNT_ISSUER'))
     .action((opts: AuthCommandOptions) =>
       serve('auth', async () => {
         const { runAuthService } = await import('./run.js');
@@ -30,6 +34,8 @@ export function authCommand(): Command {
           pkiDir: opts.pkiDir,
           ...(opts.storage ? { storage: opts.storage } : {}),
           ...(opts.nats ? { natsUrl: opts.nats } : {}),
+          ...(opts.tokenAuthFile ? { tokenAuthFile: opts.tokenAuthFile } : {}),
+          ...(opts.serviceAccountIssuer ? { serviceAccountIssuer: opts.serviceAccountIssuer } : {}),
         });
       }),
     );

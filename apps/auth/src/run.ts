@@ -13,6 +13,10 @@ export interface RunAuthServiceOptions {
    */
   storage?: string;
   natsUrl?: string;
+  /** kube-apiserver's --token-auth-file. */
+  tokenAuthFile?: string;
+  /** kube-apiserver's --service-account-issuer. */
+  serviceAccountIssuer?: string;
   grpc?: GrpcServerOptions;
   grpcClient?: GrpcClientOptions;
 }
@@ -33,6 +37,12 @@ export async function runAuthService(opts: RunAuthServiceOptions): Promise<Runni
   const auth = createAuthService({
     clientCAPem: pki.caCertPem,
     logger: log,
+    serviceAccountTokens: {
+      signingKeyPem: pki.serviceAccountKeyPem,
+      publicKeyPems: [pki.serviceAccountPublicKeyPem],
+      ...(opts.serviceAccountIssuer === undefined ? {} : { issuer: opts.serviceAccountIssuer }),
+    },
+    ...(opts.tokenAuthFile === undefined ? {} : { tokenFile: { path: opts.tokenAuthFile } }),
     ...(storage !== undefined ? { storage } : {}),
     ...(bus !== undefined ? { bus } : {}),
   });

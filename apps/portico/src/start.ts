@@ -44,7 +44,13 @@ export async function startAllInOne(opts: StartOptions): Promise<RunningCluster>
     });
     closers.push(() => storage.close());
     // RBAC objects are read from storage and followed on the bus, like any other watcher.
-    const auth = createAuthService({ clientCAPem: pki.caCertPem, storage, bus, logger: createLogger({ service: 'auth' }) });
+    const auth = createAuthService({
+      clientCAPem: pki.caCertPem,
+      storage,
+      bus,
+      logger: createLogger({ service: 'auth' }),
+      serviceAccountTokens: { signingKeyPem: pki.serviceAccountKeyPem, publicKeyPems: [pki.serviceAccountPublicKeyPem] },
+    });
     closers.push(() => auth.close());
     const admission = createAdmissionService({ storage, bus });
     closers.push(() => admission.close());
