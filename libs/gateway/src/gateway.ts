@@ -91,6 +91,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const resources = resourceHandler({
     api,
     store,
+    auth: opts.auth,
     watch:
       hub === undefined
         ? undefined

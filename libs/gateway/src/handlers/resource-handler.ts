@@ -20,6 +20,7 @@ import {
   managerOrUserAgent,
   type ResourceDescriptor,
 } from '@portico/registry';
+import type { AuthServicePort } from '@portico/proto';
 import type { ApiResources } from '../discovery/api-resources';
 import { callContext, contextOf, type RequestContext } from '../request/context';
 import { writeRawJson, writeJson } from '../responses/writers';
@@ -30,12 +31,15 @@ import { parseWatchOptions, serveWatch, type ServeWatchDeps } from '../watch/ser
 import { negotiateTable, tableResponse, TableWatch } from './table';
 import { servePatch } from './patch';
 import { serveScale } from './scale';
+import { serveServiceAccountToken } from './service-account-token';
 
 export interface ResourceHandlerDeps {
   api: ApiResources;
   store: GenericStore;
   /** Absent when the gateway has no event bus: watch is then not served. */
   watch: ServeWatchDeps | undefined;
+  /** Issues service-account tokens (the token subresource). */
+  auth?: AuthServicePort;
 }
 
 function send(res: ServerResponse, ctx: RequestContext, format: ResponseFormat, code: number, body: unknown): void {
@@ -203,6 +207,21 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
           const w = parseWriteOptions(ctx.url.searchParams, 'UpdateOptions');
           return { dryRun: w.dryRun, fieldManager: managerOrUserAgent(w.fieldManager, req.headers['user-agent']), user: ctx.user, ctx: call, warnings: ctx.warnings };
         },
+        respond: (code, body) => send(res, ctx, negotiateResponse(req.headers.accept, true), code, body),
+      });
+    }
+    if (info.subresource === 'token' && sub?.kind.kind === 'TokenRequest' && deps.auth !== undefined) {
+      if (info.verb !== 'create') throw statusErrors.methodNotSupported({ group: desc.group, resource: `${desc.resource}/token` }, info.verb);
+      return serveServiceAccountToken({
+        req,
+        body: ctx.body,
+        api: deps.api,
+        namespace,
+        name: info.name,
+        store: deps.store,
+        auth: deps.auth,
+        ctx: callContext(ctx),
+        dryRun: parseWriteOptions(ctx.url.searchParams, 'CreateOptions').dryRun,
         respond: (code, body) => send(res, ctx, negotiateResponse(req.headers.accept, true), code, body),
       });
     }
