@@ -1,6 +1,8 @@
 import type { EventBusPort, StorageServicePort } from '@portico/proto';
 import { AdmissionChain } from './chain';
 import { NamespaceLifecycle } from './plugins/namespace-lifecycle';
+import { PodSecurity } from './plugins/pod-security';
+import { ResourceQuotaAdmission } from './plugins/resource-quota';
 import { AdmissionExpressionValidation } from './policy/expression-validation';
 import { ValidatingAdmissionPolicies } from './policy/validating-policy';
 import type { ServiceResolver } from './webhook/client';
@@ -20,7 +22,7 @@ export interface AdmissionServiceOptions {
 
 /**
  * The admission chain in kube-apiserver's order: mutating built-ins, mutating webhooks; then
- * ValidatingAdmissionPolicy and validating webhooks.
+ * PodSecurity, ValidatingAdmissionPolicy, validating webhooks, ResourceQuota.
  */
 export function createAdmissionService(opts: AdmissionServiceOptions): AdmissionChain {
   const bus = opts.bus !== undefined ? { bus: opts.bus } : {};
@@ -32,7 +34,13 @@ export function createAdmissionService(opts: AdmissionServiceOptions): Admission
   const policies = new ValidatingAdmissionPolicies({ storage: opts.storage, ...bus }, (name, ctx) => webhooks.namespace(name, ctx));
   return new AdmissionChain(
     [new NamespaceLifecycle(opts.storage), new MutatingWebhooks(webhooks)],
-    [new AdmissionExpressionValidation(), policies, new ValidatingWebhooks(webhooks)],
+    [
+      new AdmissionExpressionValidation(),
+      new PodSecurity((name, ctx) => webhooks.namespace(name, ctx)),
+      policies,
+      new ValidatingWebhooks(webhooks),
+      new ResourceQuotaAdmission(opts.storage),
+    ],
     () => {
       webhooks.close();
       policies.close();

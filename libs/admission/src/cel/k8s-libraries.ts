@@ -42,6 +42,35 @@ export class Quantity {
     readonly text: string,
   ) {}
 
+  static fromNanos(nanos: bigint): Quantity {
+    return new Quantity(nanos, '');
+  }
+
+  /** Quantity.String() for the values admission prints: binary suffixes for exact multiples of 1024 (memory), else decimal. */
+  format(binary = false): string {
+    const n = this.nanos;
+    const neg = n < 0n;
+    const abs = neg ? -n : n;
+    const sign = neg ? '-' : '';
+    if (abs === 0n) return '0';
+    if (abs % nanoScale !== 0n) {
+      if (abs % 1_000_000n === 0n) return `${sign}${abs / 1_000_000n}m`;
+      if (abs % 1_000n === 0n) return `${sign}${abs / 1_000n}u`;
+      return `${sign}${abs}n`;
+    }
+    const units = abs / nanoScale;
+    if (binary) {
+      for (const [suffix, mult] of Object.entries(binarySuffixes).reverse()) {
+        if (units % mult === 0n) return `${sign}${units / mult}${suffix}`;
+      }
+    }
+    for (const [suffix, exp] of [['E', 18], ['P', 15], ['T', 12], ['G', 9], ['M', 6], ['k', 3]] as const) {
+      const mult = 10n ** BigInt(exp);
+      if (units % mult === 0n) return `${sign}${units / mult}${suffix}`;
+    }
+    return `${sign}${units}`;
+  }
+
   static parse(s: string): Quantity {
     const m = quantityRe.exec(s.trim());
     if (m === null || s.trim() === '') throw new Error(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
