@@ -15,6 +15,7 @@ import { buildHandlerChain } from './filters/chain';
 import { HealthEndpoint, type HealthCheck } from './health/health';
 import { nonResourceHandler } from './handlers/non-resource';
 import { resourceHandler } from './handlers/resource-handler';
+import { serveReview } from './handlers/reviews';
 import type { Logger } from './logger';
 import { contextOf } from './request/context';
 import { GenericStore } from './store/generic-store';
@@ -106,7 +107,10 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const chain = buildHandlerChain(
     async (req, res) => {
       const ctx = contextOf(req);
-      if (ctx.info.isResourceRequest) return resources(req, res);
+      if (ctx.info.isResourceRequest) {
+        if (await serveReview(req, res, opts.auth)) return;
+        return resources(req, res);
+      }
       if (await nonResource(req, res)) return;
       throw statusErrors.notFoundPath();
     },
