@@ -278,6 +278,37 @@ export function admissionSuite(current: () => Portico): void {
       await create(`/apis/apps/v1/namespaces/${ns}/deployments`, deployment('small', 3));
     });
 
+    it('ResourceQuota refuses the pod over quota and records usage in its status', async () => {
+      const qns = `quota-${suffix}`;
+      await create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: qns } });
+      cleanup.push(`/api/v1/namespaces/${qns}`);
+      await create(`/api/v1/namespaces/${qns}/resourcequotas`, { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'pod-count' }, spec: { hard: { pods: '1' } } });
+      const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'app', image: 'nginx' }] } });
+      await create(`/api/v1/namespaces/${qns}/pods`, pod('first'));
+      const res = await send('POST', `/api/v1/namespaces/${qns}/pods`, pod('second'));
+      expectFailureStatus(res.json, { code: 403, reason: 'Forbidden', message: 'pods "second" is forbidden: exceeded quota: pod-count, requested: pods=1, used: pods=1, limited: pods=1' });
+      const quota = await send('GET', `/api/v1/namespaces/${qns}/resourcequotas/pod-count`);
+      expect((quota.json as { status?: unknown }).status).toEqual({ hard: { pods: '1' }, used: { pods: '1' } });
+    });
+
+    it('PodSecurity restricted refuses a privileged pod', async () => {
+      const pns = `pss-${suffix}`;
+      await create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: pns, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
+      cleanup.push(`/api/v1/namespaces/${pns}`);
+      const privileged = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'priv' }, spec: { containers: [{ name: 'app', image: 'nginx', securityContext: { privileged: true } }] } };
+      const res = await eventually('the namespace labels are in force', async () => {
+        const r = await send('POST', `/api/v1/namespaces/${pns}/pods`, privileged);
+        if (r.status === 201) await send('DELETE', `/api/v1/namespaces/${pns}/pods/priv`);
+        return r.status === 201 ? undefined : r;
+      });
+      expectFailureStatus(res.json, {
+        code: 403,
+        reason: 'Forbidden',
+        message:
+          'pods "priv" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "app" must set securityContext.capabilities.drop=["ALL"]), privileged (container "app" must not set securityContext.privileged=true), runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
+      });
+    });
+
     it('refuses a policy whose CEL does not compile with 422', async () => {
       const res = await send('POST', '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies', {
         apiVersion: 'admissionregistration.k8s.io/v1',
