@@ -13,3 +13,34 @@ export * from './resources/leases';
 export * from './generated';
 export * from './printers';
 export * from './patch';
+export { builtin, coreMeta, coreMetaUpdate, genericMeta, genericMetaUpdate, resetObjectMetaForStatus, servedResource } from './builtin';
+export type { BuiltinKind, ServedResource } from './builtin';
+export {
+  type Quantity,
+  type QuantityFormat,
+  addQuantities,
+  canonicalQuantity,
+  compareQuantities,
+  formatQuantity as formatCanonicalQuantity,
+  parseQuantity,
+  quantityFormatError,
+  quantityMilliValue,
+  quantityOf,
+  quantityValue,
+} from './validation/quantity';
+export { applySchemaDefaults, checkAgainstSchema, schemaDecodeError, schemaNameForKind, zeroValueOf } from './validation/schema';
+export { cronParseStandardError } from './validation/cron';
+export { defaultPod, defaultPodSpec, podQOSClass, validatePodSpec, validatePodTemplateSpec } from './validation/pod-spec';
+export * from './resources/pods';
+export * from './resources/services';
+export * from './resources/core-objects';
+export * from './resources/apps';
+export * from './resources/batch';
+export * from './resources/autoscaling';
+export * from './resources/networking';
+export * from './resources/rbac';
+export * from './resources/storage';
+export * from './resources/cluster';
+export * from './resources/admissionregistration';
+export * from './resources/apiextensions';
+export * from './resources/flowcontrol';

@@ -10,19 +10,125 @@ describe('defaultRegistry', () => {
 
   it('lists resources in discovery order', () => {
     expect(r.all().map((d) => `${d.group}/${d.version}/${d.resource}`)).toEqual([
+      '/v1/componentstatuses',
       '/v1/configmaps',
+      '/v1/endpoints',
       '/v1/events',
+      '/v1/limitranges',
       '/v1/namespaces',
+      '/v1/nodes',
+      '/v1/persistentvolumeclaims',
+      '/v1/persistentvolumes',
+      '/v1/pods',
+      '/v1/podtemplates',
+      '/v1/replicationcontrollers',
+      '/v1/resourcequotas',
       '/v1/secrets',
       '/v1/serviceaccounts',
+      '/v1/services',
+      'apps/v1/controllerrevisions',
+      'apps/v1/daemonsets',
+      'apps/v1/deployments',
+      'apps/v1/replicasets',
+      'apps/v1/statefulsets',
       'events.k8s.io/v1/events',
+      'autoscaling/v2/horizontalpodautoscalers',
+      'autoscaling/v1/horizontalpodautoscalers',
+      'batch/v1/cronjobs',
+      'batch/v1/jobs',
+      'certificates.k8s.io/v1/certificatesigningrequests',
+      'networking.k8s.io/v1/ingressclasses',
+      'networking.k8s.io/v1/ingresses',
+      'networking.k8s.io/v1/ipaddresses',
+      'networking.k8s.io/v1/networkpolicies',
+      'networking.k8s.io/v1/servicecidrs',
+      'policy/v1/poddisruptionbudgets',
+      'rbac.authorization.k8s.io/v1/clusterrolebindings',
+      'rbac.authorization.k8s.io/v1/clusterroles',
+      'rbac.authorization.k8s.io/v1/rolebindings',
+      'rbac.authorization.k8s.io/v1/roles',
+      'storage.k8s.io/v1/csidrivers',
+      'storage.k8s.io/v1/csinodes',
+      'storage.k8s.io/v1/csistoragecapacities',
+      'storage.k8s.io/v1/storageclasses',
+      'storage.k8s.io/v1/volumeattachments',
+      'admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
+      'admissionregistration.k8s.io/v1/validatingadmissionpolicies',
+      'admissionregistration.k8s.io/v1/validatingadmissionpolicybindings',
+      'admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+      'apiextensions.k8s.io/v1/customresourcedefinitions',
+      'scheduling.k8s.io/v1/priorityclasses',
       'coordination.k8s.io/v1/leases',
+      'node.k8s.io/v1/runtimeclasses',
+      'discovery.k8s.io/v1/endpointslices',
+      'flowcontrol.apiserver.k8s.io/v1/flowschemas',
+      'flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations',
     ]);
     expect(r.groups()).toEqual([
       { group: '', versions: ['v1'] },
+      { group: 'apps', versions: ['v1'] },
       { group: 'events.k8s.io', versions: ['v1'] },
+      { group: 'autoscaling', versions: ['v2', 'v1'] },
+      { group: 'batch', versions: ['v1'] },
+      { group: 'certificates.k8s.io', versions: ['v1'] },
+      { group: 'networking.k8s.io', versions: ['v1'] },
+      { group: 'policy', versions: ['v1'] },
+      { group: 'rbac.authorization.k8s.io', versions: ['v1'] },
+      { group: 'storage.k8s.io', versions: ['v1'] },
+      { group: 'admissionregistration.k8s.io', versions: ['v1'] },
+      { group: 'apiextensions.k8s.io', versions: ['v1'] },
+      { group: 'scheduling.k8s.io', versions: ['v1'] },
       { group: 'coordination.k8s.io', versions: ['v1'] },
+      { group: 'node.k8s.io', versions: ['v1'] },
+      { group: 'discovery.k8s.io', versions: ['v1'] },
+      { group: 'flowcontrol.apiserver.k8s.io', versions: ['v1'] },
     ]);
+  });
+
+  it('serves scope, short names, categories and subresources as kube-apiserver lists them', () => {
+    const d = (g: string, v: string, res: string) => r.lookup(g, v, res);
+    expect(d('', 'v1', 'pods')?.shortNames).toEqual(['po']);
+    expect(d('', 'v1', 'pods')?.categories).toEqual(['all']);
+    expect(d('', 'v1', 'pods')?.subresources.map((s) => s.name)).toEqual([
+      'attach',
+      'binding',
+      'ephemeralcontainers',
+      'eviction',
+      'exec',
+      'log',
+      'portforward',
+      'proxy',
+      'resize',
+      'status',
+    ]);
+    expect(d('apps', 'v1', 'deployments')?.shortNames).toEqual(['deploy']);
+    expect(d('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')?.shortNames).toEqual(['crd', 'crds']);
+    expect(d('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')?.namespaced).toBe(false);
+    expect(d('admissionregistration.k8s.io', 'v1', 'validatingwebhookconfigurations')?.categories).toEqual(['api-extensions']);
+    // The views of the stored object have a strategy; the others are only listed.
+    const withStrategy = (g: string, v: string, res: string) => d(g, v, res)?.subresources.filter((s) => s.strategy).map((s) => s.name);
+    expect(withStrategy('', 'v1', 'pods')).toEqual(['status']);
+    expect(withStrategy('certificates.k8s.io', 'v1', 'certificatesigningrequests')).toEqual(['approval', 'status']);
+    expect(withStrategy('apps', 'v1', 'deployments')).toEqual(['status']);
+    const all = r.all().filter((x) => x.categories.includes('all')).map((x) => `${x.group}/${x.version}/${x.resource}`);
+    expect(all).toEqual([
+      '/v1/pods',
+      '/v1/replicationcontrollers',
+      '/v1/services',
+      'apps/v1/daemonsets',
+      'apps/v1/deployments',
+      'apps/v1/replicasets',
+      'apps/v1/statefulsets',
+      'autoscaling/v2/horizontalpodautoscalers',
+      'autoscaling/v1/horizontalpodautoscalers',
+      'batch/v1/cronjobs',
+      'batch/v1/jobs',
+    ]);
+  });
+
+  it('shares one storage between the versions of a resource', () => {
+    expect(r.lookup('autoscaling', 'v1', 'horizontalpodautoscalers')?.storage).toEqual({ group: 'autoscaling', resource: 'horizontalpodautoscalers' });
+    expect(r.lookupStorage({ group: 'autoscaling', resource: 'horizontalpodautoscalers' })?.version).toBe('v2');
   });
 
   it('looks up by group, version and resource or kind', () => {
@@ -46,6 +152,10 @@ describe('defaultRegistry', () => {
     expect(names('sa')).toEqual(['/serviceaccounts']);
     expect(names('secret')).toEqual(['/secrets']);
     expect(names('nothing')).toEqual([]);
+    expect(names('deploy')).toEqual(['apps/deployments']);
+    expect(names('hpa')).toEqual(['autoscaling/horizontalpodautoscalers']);
+    expect(names('crd')).toEqual(['apiextensions.k8s.io/customresourcedefinitions']);
+    expect(names('po')).toEqual(['/pods']);
   });
 });
 

@@ -5,12 +5,40 @@
 // the endpoint installer sorts its paths.
 import { compareBytes } from '@portico/api';
 import type { ResourceDescriptor } from './descriptor';
+import {
+  mutatingwebhookconfigurations,
+  validatingadmissionpolicies,
+  validatingadmissionpolicybindings,
+  validatingwebhookconfigurations,
+} from './resources/admissionregistration';
+import { customresourcedefinitions } from './resources/apiextensions';
+import { controllerrevisions, daemonsets, deployments, replicasets, statefulsets } from './resources/apps';
+import { horizontalpodautoscalersV1, horizontalpodautoscalersV2 } from './resources/autoscaling';
+import { cronjobs, jobs } from './resources/batch';
+import { certificatesigningrequests, endpointslices, poddisruptionbudgets, priorityclasses, runtimeclasses } from './resources/cluster';
 import { configmaps } from './resources/configmaps';
+import {
+  componentstatuses,
+  endpoints,
+  limitranges,
+  nodes,
+  persistentvolumeclaims,
+  persistentvolumes,
+  podtemplates,
+  replicationcontrollers,
+  resourcequotas,
+} from './resources/core-objects';
 import { events, eventsV1 } from './resources/events';
+import { flowschemas, prioritylevelconfigurations } from './resources/flowcontrol';
 import { leases } from './resources/leases';
 import { namespaces } from './resources/namespaces';
+import { ingressclasses, ingresses, ipaddresses, networkpolicies, servicecidrs } from './resources/networking';
+import { pods } from './resources/pods';
+import { clusterrolebindings, clusterroles, rolebindings, roles } from './resources/rbac';
 import { secrets } from './resources/secrets';
 import { serviceaccounts } from './resources/serviceaccounts';
+import { services } from './resources/services';
+import { csidrivers, csinodes, csistoragecapacities, storageclasses, volumeattachments } from './resources/storage';
 
 type Priority = { group: number; version: number };
 
@@ -232,9 +260,80 @@ export class Registry {
 
 const gvrKey = (group: string, version: string, resource: string) => `${group}/${version}/${resource}`;
 
-/** The built-in resources served so far. */
+/** Every built-in resource kube-apiserver 1.33 serves that needs no kubelet (the Registry orders them). */
 export function builtinResources(): ResourceDescriptor[] {
-  return [namespaces, configmaps, secrets, serviceaccounts, events, eventsV1, leases];
+  return [
+    // core/v1
+    namespaces,
+    configmaps,
+    secrets,
+    serviceaccounts,
+    events,
+    pods,
+    services,
+    endpoints,
+    persistentvolumeclaims,
+    persistentvolumes,
+    nodes,
+    replicationcontrollers,
+    resourcequotas,
+    limitranges,
+    podtemplates,
+    componentstatuses,
+    // apps/v1
+    deployments,
+    replicasets,
+    statefulsets,
+    daemonsets,
+    controllerrevisions,
+    // events.k8s.io/v1
+    eventsV1,
+    // autoscaling/v2 and v1 (one storage, kept as v2)
+    horizontalpodautoscalersV2,
+    horizontalpodautoscalersV1,
+    // batch/v1
+    jobs,
+    cronjobs,
+    // certificates.k8s.io/v1
+    certificatesigningrequests,
+    // networking.k8s.io/v1
+    networkpolicies,
+    ingresses,
+    ingressclasses,
+    ipaddresses,
+    servicecidrs,
+    // policy/v1
+    poddisruptionbudgets,
+    // rbac.authorization.k8s.io/v1
+    roles,
+    rolebindings,
+    clusterroles,
+    clusterrolebindings,
+    // storage.k8s.io/v1
+    storageclasses,
+    volumeattachments,
+    csidrivers,
+    csinodes,
+    csistoragecapacities,
+    // admissionregistration.k8s.io/v1
+    mutatingwebhookconfigurations,
+    validatingwebhookconfigurations,
+    validatingadmissionpolicies,
+    validatingadmissionpolicybindings,
+    // apiextensions.k8s.io/v1
+    customresourcedefinitions,
+    // scheduling.k8s.io/v1
+    priorityclasses,
+    // coordination.k8s.io/v1
+    leases,
+    // node.k8s.io/v1
+    runtimeclasses,
+    // discovery.k8s.io/v1
+    endpointslices,
+    // flowcontrol.apiserver.k8s.io/v1
+    flowschemas,
+    prioritylevelconfigurations,
+  ];
 }
 
 /** A registry with every built-in resource. */
