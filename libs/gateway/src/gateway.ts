@@ -19,6 +19,7 @@ import { serveReview } from './handlers/reviews';
 import type { Logger } from './logger';
 import { contextOf } from './request/context';
 import { GenericStore } from './store/generic-store';
+import { withRbacEscalationChecks } from './store/rbac-escalation';
 import { WatchHub } from './watch/watch-hub';
 import { statusErrors } from '@portico/api';
 
@@ -57,7 +58,7 @@ export const maxRequestBodyBytes = 3 * 1024 * 1024;
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const logger = opts.logger ?? createLogger({ service: 'gateway' });
   const api: ApiResources = opts.api ?? defaultRegistry();
-  const store = new GenericStore(opts.storage, opts.admission);
+  const store = new GenericStore(opts.storage, withRbacEscalationChecks(opts.admission, opts.auth, opts.storage));
   let shuttingDown = false;
   let systemNamespacesReady = false;
   let address = `${opts.host}:${opts.port}`;
