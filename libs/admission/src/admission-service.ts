@@ -1,6 +1,8 @@
 import type { EventBusPort, StorageServicePort } from '@portico/proto';
 import { AdmissionChain } from './chain';
+import { LimitRanger } from './plugins/limit-ranger';
 import { NamespaceLifecycle } from './plugins/namespace-lifecycle';
+import { DefaultStorageClass, DefaultTolerationSeconds, PriorityAdmission, ServiceAccountAdmission } from './plugins/pod-defaults';
 import { PodSecurity } from './plugins/pod-security';
 import { ResourceQuotaAdmission } from './plugins/resource-quota';
 import { AdmissionExpressionValidation } from './policy/expression-validation';
@@ -21,8 +23,10 @@ export interface AdmissionServiceOptions {
 }
 
 /**
- * The admission chain in kube-apiserver's order: mutating built-ins, mutating webhooks; then
- * PodSecurity, ValidatingAdmissionPolicy, validating webhooks, ResourceQuota.
+ * The admission chain in kube-apiserver's order (its default plugin order): mutating built-ins
+ * (NamespaceLifecycle, LimitRanger, ServiceAccount, Priority, DefaultTolerationSeconds,
+ * DefaultStorageClass), mutating webhooks; then the CEL compile checks of admission configuration,
+ * LimitRanger, PodSecurity, ValidatingAdmissionPolicy, validating webhooks, ResourceQuota.
  */
 export function createAdmissionService(opts: AdmissionServiceOptions): AdmissionChain {
   const bus = opts.bus !== undefined ? { bus: opts.bus } : {};
@@ -32,10 +36,20 @@ export function createAdmissionService(opts: AdmissionServiceOptions): Admission
     ...(opts.serviceResolver !== undefined ? { serviceResolver: opts.serviceResolver } : {}),
   });
   const policies = new ValidatingAdmissionPolicies({ storage: opts.storage, ...bus }, (name, ctx) => webhooks.namespace(name, ctx));
+  const limitRanger = new LimitRanger(opts.storage);
   return new AdmissionChain(
-    [new NamespaceLifecycle(opts.storage), new MutatingWebhooks(webhooks)],
+    [
+      new NamespaceLifecycle(opts.storage),
+      limitRanger,
+      new ServiceAccountAdmission(opts.storage),
+      new PriorityAdmission(opts.storage),
+      new DefaultTolerationSeconds(),
+      new DefaultStorageClass(opts.storage),
+      new MutatingWebhooks(webhooks),
+    ],
     [
       new AdmissionExpressionValidation(),
+      limitRanger,
       new PodSecurity((name, ctx) => webhooks.namespace(name, ctx)),
       policies,
       new ValidatingWebhooks(webhooks),

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createAdmissionService } from '../admission-service';
 import { podSecurityViolations } from './pod-security';
 
-type Meta = { name: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> };
+type Meta = { name: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string>; creationTimestamp?: string };
 type Stored = { metadata: Meta } & Record<string, unknown>;
 
 /** An in-memory storage port: enough state for the plugins (lists, gets, status updates). */
@@ -150,5 +150,75 @@ describe('PodSecurity', () => {
       'hostPath volumes (volume "h")',
       'hostPort (container "a" uses hostPort 80)',
     ]);
+  });
+});
+
+describe('pod and claim defaulting', () => {
+  const admitted = async (store: Record<string, Stored[]>, p: Stored, over: Partial<AdmissionRequest> = {}) => {
+    const { port } = memoryStorage({ namespaces: [namespace('d')], ...store });
+    const res = await createAdmissionService({ storage: port }).admit(podRequest(p, over));
+    return { res, object: res.object.length > 0 ? (JSON.parse(res.object.toString('utf8')) as Stored & { spec: Record<string, unknown> }) : undefined };
+  };
+
+  it('defaults the service account and mounts the API credentials', async () => {
+    const { object } = await admitted({ serviceaccounts: [{ metadata: { name: 'default', namespace: 'd' } }] }, pod('p', 'd'));
+    expect(object?.spec['serviceAccountName']).toBe('default');
+    const volumes = object?.spec['volumes'] as Array<{ name: string; projected?: unknown }>;
+    expect(volumes[0]?.name).toMatch(/^kube-api-access-[a-z0-9]{5}$/);
+    expect((object?.spec['containers'] as Array<{ volumeMounts: unknown[] }>)[0]?.volumeMounts).toEqual([
+      { name: volumes[0]?.name, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' },
+    ]);
+  });
+
+  it('refuses a missing service account other than default', async () => {
+    const { res } = await admitted({}, pod('p', 'd', {}, { serviceAccountName: 'robot' }));
+    expect(res.status?.message).toBe('pods "p" is forbidden: error looking up service account d/robot: serviceaccount "robot" not found');
+  });
+
+  it('resolves priority from the PriorityClass and refuses unknown classes', async () => {
+    const classes = { priorityclasses: [{ metadata: { name: 'high' }, value: 1000 }, { metadata: { name: 'usual' }, value: 10, globalDefault: true }] };
+    expect((await admitted(classes, pod('p', 'd', {}, { priorityClassName: 'high' }))).object?.spec).toMatchObject({ priority: 1000, preemptionPolicy: 'PreemptLowerPriority' });
+    expect((await admitted(classes, pod('p', 'd'))).object?.spec).toMatchObject({ priorityClassName: 'usual', priority: 10 });
+    expect((await admitted(classes, pod('p', 'd', {}, { priorityClassName: 'system-node-critical' }))).object?.spec).toMatchObject({ priority: 2000001000 });
+    expect((await admitted(classes, pod('p', 'd', {}, { priorityClassName: 'nope' }))).res.status?.message).toBe('pods "p" is forbidden: no PriorityClass with name nope was found');
+    expect((await admitted(classes, pod('p', 'd', {}, { priorityClassName: 'high', priority: 5 }))).res.status?.message).toBe(
+      'pods "p" is forbidden: the integer value of priority (5) must not be provided in pod spec; priority admission controller computed 1000 from the given PriorityClass name',
+    );
+  });
+
+  it('adds the default NoExecute tolerations', async () => {
+    const { object } = await admitted({}, pod('p', 'd'));
+    expect(object?.spec['tolerations']).toEqual([
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+    ]);
+  });
+
+  it('defaults the storage class of a claim to the newest default class', async () => {
+    const classes = {
+      storageclasses: [
+        { metadata: { name: 'old', creationTimestamp: '2026-01-01T00:00:00Z', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } },
+        { metadata: { name: 'new', creationTimestamp: '2026-02-01T00:00:00Z', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } },
+        { metadata: { name: 'other', creationTimestamp: '2026-03-01T00:00:00Z' } },
+      ],
+    };
+    const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'c', namespace: 'd' }, spec: { resources: { requests: { storage: '1Gi' } } } };
+    const over = { kind: { group: '', version: 'v1', kind: 'PersistentVolumeClaim' }, resource: { group: '', version: 'v1', resource: 'persistentvolumeclaims' } };
+    expect((await admitted(classes, claim, over)).object?.spec['storageClassName']).toBe('new');
+    expect((await admitted(classes, { ...claim, spec: { ...claim.spec, storageClassName: '' } }, over)).object).toBeUndefined();
+  });
+
+  it('LimitRanger defaults requests and limits and enforces max', async () => {
+    const ranges = {
+      limitranges: [
+        { metadata: { name: 'lr', namespace: 'd' }, spec: { limits: [{ type: 'Container', default: { cpu: '500m' }, defaultRequest: { cpu: '100m' }, max: { cpu: '1' } }] } },
+      ],
+    };
+    const { object } = await admitted(ranges, pod('p', 'd'));
+    expect((object?.spec['containers'] as Array<{ resources: unknown }>)[0]?.resources).toEqual({ requests: { cpu: '100m' }, limits: { cpu: '500m' } });
+    expect(object?.metadata.annotations).toEqual({ 'kubernetes.io/limit-ranger': 'LimitRanger plugin set: cpu request for container app; cpu limit for container app' });
+    const { port } = memoryStorage({ namespaces: [namespace('d')], ...ranges });
+    const res = await createAdmissionService({ storage: port }).validate(podRequest(pod('big', 'd', { resources: { limits: { cpu: '2' }, requests: { cpu: '2' } } })));
+    expect(res.status?.message).toBe('pods "big" is forbidden: maximum cpu usage per Container is 1, but limit is 2');
   });
 });
