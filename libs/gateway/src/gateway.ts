@@ -10,6 +10,7 @@ import { createLogger, renderMetrics } from '@portico/telemetry';
 import { ensureBootstrapPolicy } from './bootstrap/rbac-policy';
 import { ensureSystemNamespaces } from './bootstrap/system-namespaces';
 import { NamespaceController } from './controllers/namespace-controller';
+import { ServiceAccountsController } from './controllers/serviceaccounts-controller';
 import type { ApiResources } from './discovery/api-resources';
 import { buildHandlerChain } from './filters/chain';
 import { HealthEndpoint, type HealthCheck } from './health/health';
@@ -177,6 +178,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   void bootstrap();
   const namespaceController = opts.controllers === false ? undefined : new NamespaceController(store, api, logger);
   namespaceController?.start();
+  const serviceAccountsController = opts.controllers === false ? undefined : new ServiceAccountsController(store, api, logger, opts.tls.clientCAPem);
+  serviceAccountsController?.start();
 
   return {
     port,
@@ -184,6 +187,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     close: async () => {
       shuttingDown = true;
       namespaceController?.stop();
+      serviceAccountsController?.stop();
       hub?.close();
       if (bootstrapTimer !== undefined) clearTimeout(bootstrapTimer);
       await new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 // Query and body options of the REST verbs, validated as kube-apiserver validates them
 // (apimachinery pkg/apis/meta/internalversion/validation, pkg/apis/meta/v1/validation).
-import { decodeJson, fieldErrors, isPlainObject, statusErrors, type FieldError } from '@portico/api';
+import { decodeJson, decodeProtobufObject, fieldErrors, isPlainObject, statusErrors, type FieldError } from '@portico/api';
 import type { DeleteOptions, ListOptions } from '../store/generic-store';
 
 const invalidOptions = (kind: string, errs: FieldError[]) => statusErrors.invalid('meta.k8s.io', kind, '', errs);
@@ -61,7 +61,7 @@ export function parseWriteOptions(q: URLSearchParams, kind: 'CreateOptions' | 'U
  * DeleteOptions from the body (JSON) and the query, the body winning, as kube-apiserver merges them.
  * Their validation belongs to the registry (beforeDelete → validateDeleteOptions).
  */
-export function parseDeleteOptions(q: URLSearchParams, body: Buffer | undefined): DeleteOptions {
+export function parseDeleteOptions(q: URLSearchParams, body: Buffer | undefined, contentType?: string): DeleteOptions {
   const o: DeleteOptions = {};
   const grace = q.get('gracePeriodSeconds');
   if (grace !== null) o.gracePeriodSeconds = Number(grace);
@@ -72,7 +72,8 @@ export function parseDeleteOptions(q: URLSearchParams, body: Buffer | undefined)
   const dry = q.getAll('dryRun');
   if (dry.length > 0) o.dryRun = dry;
   if (body !== undefined && body.length > 0) {
-    const b = decodeJson(body, 'DeleteOptions');
+    // Typed clients (Helm's release storage) send DeleteOptions as protobuf.
+    const b = contentType?.startsWith('application/vnd.kubernetes.protobuf') === true ? decodeProtobufObject(body).object : decodeJson(body, 'DeleteOptions');
     if (!isPlainObject(b)) throw statusErrors.badRequest('the body of a delete must be a DeleteOptions object');
     if (typeof b['gracePeriodSeconds'] === 'number') o.gracePeriodSeconds = b['gracePeriodSeconds'];
     if (typeof b['propagationPolicy'] === 'string') o.propagationPolicy = b['propagationPolicy'] as DeleteOptions['propagationPolicy'];

@@ -308,7 +308,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         return send(res, ctx, format, r.created ? 201 : 200, fromStorageObject(desc, r.object));
       }
       case 'delete': {
-        const d = parseDeleteOptions(q, ctx.body);
+        const d = parseDeleteOptions(q, ctx.body, req.headers['content-type']);
         const r = await deps.store.delete(desc, namespace, info.name, d, {
           dryRun: (d.dryRun ?? []).length > 0,
           fieldManager: '',
@@ -319,7 +319,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         return send(res, ctx, format, r.code, fromStorageObject(desc, r.body));
       }
       case 'deletecollection': {
-        const d = parseDeleteOptions(q, ctx.body);
+        const d = parseDeleteOptions(q, ctx.body, req.headers['content-type']);
         const o = parseListOptions(q);
         o.fieldSelector = convertFieldSelector(desc, o.fieldSelector);
         const deleted: unknown[] = [];

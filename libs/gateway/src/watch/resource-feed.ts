@@ -74,9 +74,24 @@ export class ResourceFeed {
     return this.listeners.size;
   }
 
-  /** The newest revision this feed knows to be complete, for bookmarks. */
-  get knownRevision(): number {
-    return Math.max(this.progressRv, this.lastRv ?? 0);
+  /**
+   * The revision a bookmark may name to a watcher that has seen everything up to `watcherRv`.
+   * Progress is only the watcher's too when the watcher has every event the feed has delivered;
+   * otherwise the bookmark names the watcher's own revision (a client that resumes from a bookmark
+   * would never see what lies below it).
+   */
+  bookmarkRevision(watcherRv: number): number {
+    if (this.lastRv === undefined || watcherRv < this.lastRv) return watcherRv;
+    return Math.max(this.progressRv, watcherRv);
+  }
+
+  /**
+   * A watcher has replayed from storage up to `rv`. A feed that knows nothing yet (just started, or
+   * started afresh after its history was gone) takes that as where its stream stands, so that the
+   * next message proves there was no gap after it, or makes the feed replay from it.
+   */
+  anchor(rv: number): void {
+    if (this.lastRv === undefined && this.replaying === undefined) this.lastRv = rv;
   }
 
   /** The bus may have dropped messages: catch up from storage. */
@@ -99,7 +114,9 @@ export class ResourceFeed {
       const rv = Number(m.resourceVersion);
       const prev = Number(m.prevResourceVersion);
       if (this.lastRv !== undefined && rv <= this.lastRv) return; // a duplicate (replayed already)
-      if (this.lastRv !== undefined && (epoch !== this.epoch || prev !== this.lastRv)) {
+      // An event after the one before it names a gap; one whose predecessor is older than the
+      // feed's revision follows an anchor (a replay's revision, not an event's) and is the next one.
+      if (this.lastRv !== undefined && (epoch !== this.epoch || prev > this.lastRv)) {
         const why = epoch !== this.epoch ? 'publisher changed' : `gap before ${rv}`;
         this.epoch = epoch;
         this.pending.push(item);
@@ -112,13 +129,15 @@ export class ResourceFeed {
     }
     const p = item.msg;
     const lastEvent = Number(p.lastEventResourceVersion);
-    if (this.lastRv !== undefined && (epoch !== this.epoch || lastEvent > this.lastRv)) {
+    // Progress proves nothing to a feed that does not know where its stream stands: it waits for
+    // an anchor (a watcher's replay) or an event.
+    if (this.lastRv === undefined) return;
+    if (epoch !== this.epoch || lastEvent > this.lastRv) {
       this.epoch = epoch;
       this.replayFrom(this.lastRv, 'progress names an event this gateway did not receive');
       return;
     }
     this.epoch = epoch;
-    if (this.lastRv === undefined) this.lastRv = lastEvent;
     this.progressRv = Math.max(this.progressRv, Number(p.resourceVersion));
     for (const l of this.listeners) l.onProgress(this.progressRv);
   }
@@ -135,8 +154,12 @@ export class ResourceFeed {
     this.logger.info({ group: this.group, resource: this.resource, fromRv: rv, why }, 'watch feed replaying from storage');
     this.replaying = (async () => {
       try {
-        const { events, status } = await collectReplay(this.storage, this.group, this.resource, rv, false);
+        const { events, status, caughtUp } = await collectReplay(this.storage, this.group, this.resource, rv, false);
         if (status !== undefined) {
+          this.logger.warn(
+            { group: this.group, resource: this.resource, fromRv: rv, code: status.code, message: status.message, watchers: this.listeners.size },
+            'watch feed cannot replay: ending its watchers',
+          );
           this.expire(status);
         } else {
           let prev = rv;
@@ -145,6 +168,7 @@ export class ResourceFeed {
             this.deliver(new FeedEvent(e.type, e.rv, prev, e.object, e.prevObject));
             prev = e.rv;
           }
+          this.logger.info({ group: this.group, resource: this.resource, fromRv: rv, caughtUp, events: events.length }, 'watch feed caught up from storage');
         }
       } catch (err) {
         this.logger.warn({ err, group: this.group, resource: this.resource }, 'watch feed replay failed');
@@ -164,6 +188,7 @@ export class ResourceFeed {
   /** The history this feed needed is gone: its watchers end with the status, and the feed starts afresh. */
   private expire(status: Status): void {
     this.lastRv = undefined;
+    this.progressRv = 0;
     this.recent.length = 0;
     for (const l of [...this.listeners]) l.onExpired(status);
   }

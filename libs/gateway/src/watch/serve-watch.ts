@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   fieldErrors,
+  parseFieldSelector,
   parseLabelSelector,
   parseResourceVersion,
   statusErrors,
@@ -15,6 +16,7 @@ import {
 import type { StorageServicePort } from '@portico/proto';
 import type { ResourceDescriptor } from '@portico/registry';
 import type { TableWatch } from '../handlers/table';
+import { callService } from '../store/port-status';
 import type { RequestContext } from '../request/context';
 import { FeedEvent } from './feed-event';
 import { collectReplay } from './resource-feed';
@@ -93,12 +95,25 @@ export async function serveWatch(
   desc: ResourceDescriptor,
   namespace: string,
   o: WatchOptions,
-  fieldSelector: FieldSelector | undefined,
+  requestedFieldSelector: FieldSelector | undefined,
   deps: ServeWatchDeps,
   table?: TableWatch,
 ): Promise<void> {
   const labelSelector = o.labelSelector === '' ? undefined : parseLabelSelector(o.labelSelector);
   const fromRv = parseResourceVersion(o.resourceVersion);
+  // k8s parity: handlers/get.go ListResource. The legacy /watch/…/<name> path watches that one
+  // object, as a metadata.name field selector would; a selector naming another object is refused.
+  let fieldSelector = requestedFieldSelector;
+  const pathName = ctx.info.name;
+  if (pathName !== '') {
+    if (fieldSelector !== undefined && !fieldSelector.isEmpty()) {
+      if (fieldSelector.requiresExactMatch('metadata.name') !== pathName) {
+        throw statusErrors.badRequest("fieldSelector metadata.name doesn't match requested name");
+      }
+    } else {
+      fieldSelector = parseFieldSelector(`metadata.name=${pathName}`);
+    }
+  }
   const initial = o.sendInitialEvents === true;
   const feed = deps.hub.feed(desc.storage.group, desc.storage.resource);
   const watcher = new Watcher(res, {
@@ -116,14 +131,17 @@ export async function serveWatch(
   const nameScope = fieldSelector?.requiresExactMatch('metadata.name');
   let replay;
   try {
-    replay = await collectReplay(
-      deps.storage,
-      desc.storage.group,
-      desc.storage.resource,
-      initial ? (o.resourceVersion === '' ? 0 : fromRv) : fromRv,
-      initial,
-      { namespace, ...(nameScope !== undefined && nameScope !== '' ? { name: nameScope } : {}) },
-      { signal: ctx.signal },
+    replay = await callService(
+      'storage',
+      collectReplay(
+        deps.storage,
+        desc.storage.group,
+        desc.storage.resource,
+        initial ? (o.resourceVersion === '' ? 0 : fromRv) : fromRv,
+        initial,
+        { namespace, ...(nameScope !== undefined && nameScope !== '' ? { name: nameScope } : {}) },
+        { signal: ctx.signal },
+      ),
     );
   } catch (e) {
     feed.detach(watcher);
@@ -142,6 +160,7 @@ export async function serveWatch(
   for (const e of replay.events) watcher.send(new FeedEvent(e.type, e.rv, 0, e.object, e.prevObject), initial && e.type === 'ADDED');
   const caughtUp = Math.max(replay.caughtUp, replay.initialStateEnd ?? 0, watcher.lastRv);
   watcher.lastRv = caughtUp;
+  feed.anchor(caughtUp);
   if (initial) watcher.bookmark(replay.initialStateEnd ?? caughtUp, { 'k8s.io/initial-events-end': 'true' });
 
   // Events the feed saw while the replay ran (or just before) complete the picture; sending skips
@@ -154,14 +173,14 @@ export async function serveWatch(
       ? o.timeoutSeconds * 1000
       : deps.minRequestTimeoutSeconds * 1000 * (1 + Math.random());
   const timeout = setTimeout(() => {
-    watcher.bookmark(feed.knownRevision);
+    watcher.bookmark(feed.bookmarkRevision(watcher.lastRv));
     watcher.end();
   }, timeoutMs);
   const jitter = () => deps.bookmarkIntervalMs * (0.9 + Math.random() * 0.2);
   let bookmarkTimer: NodeJS.Timeout;
   const scheduleBookmark = () => {
     bookmarkTimer = setTimeout(() => {
-      watcher.bookmark(feed.knownRevision);
+      watcher.bookmark(feed.bookmarkRevision(watcher.lastRv));
       scheduleBookmark();
     }, jitter());
   };

@@ -67,6 +67,9 @@ export class Watcher implements FeedListener {
   onProgress(_rv: number): void {}
 
   onExpired(status: Status): void {
+    // Still replaying: its own replay says where it starts, and the feed, starting afresh, is
+    // anchored or checked from there; nothing has been written yet (not even the headers).
+    if (this.pending !== undefined) return;
     this.writeFrame(Buffer.concat([Buffer.from(JSON.stringify({ type: 'ERROR', object: status })), newline]));
     this.end();
   }
@@ -80,9 +83,18 @@ export class Watcher implements FeedListener {
     return p;
   }
 
-  /** Sends one event if it concerns this watcher and is newer than what it has sent. */
+  /**
+   * Sends one event if it concerns this watcher and is newer than what it has sent. An event whose
+   * predecessor on the stream is newer than this watcher's revision means the watcher missed that
+   * predecessor (its replay and the feed did not meet): the watch ends, cleanly, and the client
+   * watches again from the last revision it received, which a fresh replay covers. Never a silent gap.
+   */
   send(e: FeedEvent, initial = false): void {
     if (this.ended || e.rv <= this.lastRv) return;
+    if (!initial && e.prevRv > this.lastRv) {
+      this.end();
+      return;
+    }
     const d = initial ? this.deliverInitial(e) : this.deliver(e);
     this.lastRv = e.rv;
     if (d === undefined) return;
