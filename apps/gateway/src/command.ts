@@ -12,6 +12,8 @@ export interface GatewayCommandOptions {
   auth: string;
   admission: string;
   nats?: string;
+  minRequestTimeout: number;
+  watchBookmarkInterval: number;
 }
 
 export function parsePort(value: string): number {
@@ -19,6 +21,27 @@ export function parsePort(value: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError('not a TCP port');
   return port;
 }
+
+/** A positive number of seconds (fractions allowed, for tests). */
+export function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('not a positive number of seconds');
+  return n;
+}
+
+/** kube-apiserver's --min-request-timeout: a watch without timeoutSeconds ends after 1-2x this. */
+export const minRequestTimeoutOption = (): Option =>
+  new Option('--min-request-timeout <seconds>', 'watches without timeoutSeconds end after a random 1-2x this')
+    .env('PORTICO_MIN_REQUEST_TIMEOUT')
+    .default(1800)
+    .argParser(parseSeconds);
+
+/** kube-apiserver sends a bookmark about every minute to watches that allow them; tests shorten it. */
+export const watchBookmarkIntervalOption = (): Option =>
+  new Option('--watch-bookmark-interval <seconds>', 'how often watches with allowWatchBookmarks get a BOOKMARK')
+    .env('PORTICO_WATCH_BOOKMARK_INTERVAL')
+    .default(60)
+    .argParser(parseSeconds);
 
 export function gatewayCommand(): Command {
   return new Command('gateway')
@@ -36,6 +59,8 @@ export function gatewayCommand(): Command {
       new Option('--admission <target>', 'admission service gRPC target').env('PORTICO_ADMISSION').default('127.0.0.1:50053'),
     )
     .addOption(new Option('--nats <url>', 'NATS server URL (watch fan-out)').env('PORTICO_NATS_URL'))
+    .addOption(minRequestTimeoutOption())
+    .addOption(watchBookmarkIntervalOption())
     .action((opts: GatewayCommandOptions) =>
       serve('gateway', async () => {
         const { runGateway } = await import('./run.js');
@@ -47,6 +72,8 @@ export function gatewayCommand(): Command {
           auth: opts.auth,
           admission: opts.admission,
           ...(opts.nats ? { natsUrl: opts.nats } : {}),
+          minRequestTimeoutSeconds: opts.minRequestTimeout,
+          watchBookmarkIntervalMs: opts.watchBookmarkInterval * 1000,
         });
       }),
     );

@@ -21,6 +21,10 @@ export interface RunGatewayOptions {
   admission: string;
   /** NATS, where the storage service publishes watch events; without it the gateway serves no watch. */
   natsUrl?: string;
+  /** kube-apiserver's --min-request-timeout (seconds); default 1800. */
+  minRequestTimeoutSeconds?: number;
+  /** How often watches that allow bookmarks get one; default 60 s. */
+  watchBookmarkIntervalMs?: number;
   grpcClient?: GrpcClientOptions;
 }
 
@@ -57,6 +61,8 @@ export async function runGateway(opts: RunGatewayOptions): Promise<RunningServic
       admission,
       logger: log,
       ...(bus !== undefined ? { bus } : {}),
+      ...(opts.minRequestTimeoutSeconds === undefined ? {} : { minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds }),
+      ...(opts.watchBookmarkIntervalMs === undefined ? {} : { watchBookmarkIntervalMs: opts.watchBookmarkIntervalMs }),
     });
   } catch (err) {
     await closeClients();

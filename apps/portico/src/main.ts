@@ -3,8 +3,8 @@
 import { Command, Option } from 'commander';
 import { admissionCommand } from '@portico/app-admission/command';
 import { authCommand } from '@portico/app-auth/command';
-import { gatewayCommand, parsePort } from '@portico/app-gateway/command';
-import { storageCommand } from '@portico/app-storage/command';
+import { gatewayCommand, minRequestTimeoutOption, parsePort, watchBookmarkIntervalOption } from '@portico/app-gateway/command';
+import { compactionIntervalOption, storageCommand } from '@portico/app-storage/command';
 import { initTracing } from '@portico/telemetry';
 import { errorText, untilSignal } from './lifecycle';
 import { kubeconfigCommand } from './mint-kubeconfig';
@@ -25,6 +25,15 @@ const portOption = (): Option =>
   new Option('--port <port>', 'HTTPS port of the API (0 picks a free one)').default(6443).argParser(parsePort);
 const hostOption = (): Option => new Option('--host <host>', 'HTTPS listen address').default('127.0.0.1');
 
+interface StartCommandOptions {
+  dataDir: string;
+  port: number;
+  host: string;
+  minRequestTimeout: number;
+  watchBookmarkInterval: number;
+  compactionInterval: number;
+}
+
 export function porticoProgram(): Command {
   const program = new Command('portico')
     .description('Portico, a Kubernetes API server built as services')
@@ -36,10 +45,20 @@ export function porticoProgram(): Command {
     .addOption(dataDirOption())
     .addOption(portOption())
     .addOption(hostOption())
-    .action(async (opts: { dataDir: string; port: number; host: string }) => {
+    .addOption(minRequestTimeoutOption())
+    .addOption(watchBookmarkIntervalOption())
+    .addOption(compactionIntervalOption())
+    .action(async (opts: StartCommandOptions) => {
       const tracing = initTracing('portico');
       const { startAllInOne } = await import('./start.js');
-      const cluster = await startAllInOne(opts);
+      const cluster = await startAllInOne({
+        dataDir: opts.dataDir,
+        port: opts.port,
+        host: opts.host,
+        minRequestTimeoutSeconds: opts.minRequestTimeout,
+        watchBookmarkIntervalMs: opts.watchBookmarkInterval * 1000,
+        compactionIntervalMs: opts.compactionInterval * 1000,
+      });
       ready(cluster.url, cluster.kubeconfigPath);
       await untilSignal();
       await cluster.close();

@@ -15,6 +15,12 @@ export interface StartOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
+  /** kube-apiserver's --min-request-timeout (seconds); default 1800. */
+  minRequestTimeoutSeconds?: number;
+  /** How often watches that allow bookmarks get one; default 60 s. */
+  watchBookmarkIntervalMs?: number;
+  /** How often history is compacted; default 5 min, 0 = never. */
+  compactionIntervalMs?: number;
 }
 
 export interface RunningCluster {
@@ -41,6 +47,7 @@ export async function startAllInOne(opts: StartOptions): Promise<RunningCluster>
       backend: { kind: 'sqlite', path: join(dataDir, 'state.db') },
       bus,
       onBackgroundError: (err) => log.error({ err }, 'background work failed'),
+      ...(opts.compactionIntervalMs === undefined ? {} : { compactionIntervalMs: opts.compactionIntervalMs }),
     });
     closers.push(() => storage.close());
     // RBAC objects are read from storage and followed on the bus, like any other watcher.
@@ -62,6 +69,8 @@ export async function startAllInOne(opts: StartOptions): Promise<RunningCluster>
       auth,
       admission,
       bus,
+      ...(opts.minRequestTimeoutSeconds === undefined ? {} : { minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds }),
+      ...(opts.watchBookmarkIntervalMs === undefined ? {} : { watchBookmarkIntervalMs: opts.watchBookmarkIntervalMs }),
     });
     closers.push(() => gateway.close());
 

@@ -1,6 +1,6 @@
 // The storage service's command line. Kept free of heavy imports: tracing must be initialised
 // before @grpc/grpc-js is first required, so run.ts is loaded only inside the action.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger, initTracing } from '@portico/telemetry';
 import type { RunningService } from './run';
 
@@ -8,6 +8,7 @@ export interface StorageCommandOptions {
   listen: string;
   etcd: string[];
   nats?: string;
+  compactionInterval: number;
 }
 
 const list = (value: string): string[] =>
@@ -15,6 +16,20 @@ const list = (value: string): string[] =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+
+/** A number of seconds, 0 included. */
+function parseNonNegativeSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('not a number of seconds');
+  return n;
+}
+
+/** kube-apiserver's --etcd-compaction-interval: each round compacts to the revision seen one round earlier; 0 never compacts. */
+export const compactionIntervalOption = (): Option =>
+  new Option('--compaction-interval <seconds>', 'how often history is compacted (0: never)')
+    .env('PORTICO_COMPACTION_INTERVAL')
+    .default(300)
+    .argParser(parseNonNegativeSeconds);
 
 export function storageCommand(): Command {
   return new Command('storage')
@@ -27,6 +42,7 @@ export function storageCommand(): Command {
         .argParser(list),
     )
     .addOption(new Option('--nats <url>', 'NATS server URL (watch fan-out)').env('PORTICO_NATS_URL'))
+    .addOption(compactionIntervalOption())
     .action((opts: StorageCommandOptions) =>
       serve('storage', async () => {
         const { runStorageService } = await import('./run.js');
@@ -34,6 +50,7 @@ export function storageCommand(): Command {
           listen: opts.listen,
           etcdEndpoints: opts.etcd,
           ...(opts.nats ? { natsUrl: opts.nats } : {}),
+          compactionIntervalMs: opts.compactionInterval * 1000,
         });
       }),
     );
