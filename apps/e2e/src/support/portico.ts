@@ -42,6 +42,8 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Extra environment for Portico. */
   env?: Record<string, string>;
+  /** Extra arguments for `start` / `start-distributed` (e.g. `--min-request-timeout 2`). */
+  args?: string[];
 }
 
 export function freePort(): Promise<number> {
@@ -159,6 +161,7 @@ export async function startPortico(shape: Shape, options: StartOptions = {}): Pr
     const { etcd, nats } = testServers();
     args.push('start-distributed', '--data-dir', dataDir, '--port', String(port), '--etcd', etcd, '--nats', nats);
   }
+  args.push(...(options.args ?? []));
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   delete env['KUBECONFIG'];
   delete env['NODE_OPTIONS']; // vitest's loader options are not Portico's
