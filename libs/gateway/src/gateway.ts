@@ -20,6 +20,7 @@ import { serveReview } from './handlers/reviews';
 import type { Logger } from './logger';
 import { contextOf } from './request/context';
 import { GenericStore } from './store/generic-store';
+import { ServiceAllocator, type ServiceAllocatorOptions } from './store/service-allocator';
 import { withRbacEscalationChecks } from './store/rbac-escalation';
 import { WatchHub } from './watch/watch-hub';
 import { statusErrors } from '@portico/api';
@@ -43,6 +44,8 @@ export interface GatewayOptions {
   minRequestTimeoutSeconds?: number;
   /** How often watches that allow bookmarks get one (kube-apiserver: about a minute, fixed); default 60,000 ms. */
   watchBookmarkIntervalMs?: number;
+  /** Service ClusterIP and NodePort ranges (kube-apiserver's defaults 10.96.0.0/12 and 30000-32767). */
+  serviceAllocation?: ServiceAllocatorOptions;
   /** Runs the namespace controller (finishing namespace deletion); on by default. */
   controllers?: boolean;
 }
@@ -59,7 +62,12 @@ export const maxRequestBodyBytes = 3 * 1024 * 1024;
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const logger = opts.logger ?? createLogger({ service: 'gateway' });
   const api: ApiResources = opts.api ?? defaultRegistry();
-  const store = new GenericStore(opts.storage, withRbacEscalationChecks(opts.admission, opts.auth, opts.storage));
+  const store = new GenericStore(
+    opts.storage,
+    withRbacEscalationChecks(opts.admission, opts.auth, opts.storage),
+    undefined,
+    new Map([['/services', new ServiceAllocator(opts.storage, opts.serviceAllocation)]]),
+  );
   let shuttingDown = false;
   let systemNamespacesReady = false;
   let address = `${opts.host}:${opts.port}`;
@@ -178,7 +186,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   void bootstrap();
   const namespaceController = opts.controllers === false ? undefined : new NamespaceController(store, api, logger);
   namespaceController?.start();
-  const serviceAccountsController = opts.controllers === false ? undefined : new ServiceAccountsController(store, api, logger, opts.tls.clientCAPem);
+  const serviceAccountsController = opts.controllers === false ? undefined : new ServiceAccountsController(store, api, logger, undefined);
   serviceAccountsController?.start();
 
   return {

@@ -3,7 +3,7 @@
 // (prepare, system fields, validate) → validating admission → storage. Updates run the whole
 // sequence inside the retry loop (guaranteedUpdate), so admission sees the object it will replace.
 import { randomUUID } from 'node:crypto';
-import { StatusError, statusErrors, type KubeObject } from '@portico/api';
+import { generateName, StatusError, statusErrors, type KubeObject } from '@portico/api';
 import type { AdmissionServicePort, CallContext, ResourceRef, Status as ProtoStatus, StorageServicePort, UserInfo } from '@portico/proto';
 import {
   beforeCreate,
@@ -79,12 +79,30 @@ function withoutResourceVersion(obj: KubeObject): string {
   return JSON.stringify({ ...obj, metadata: rest });
 }
 
+/**
+ * What some kinds reserve outside their own object (a service's cluster IP and node ports): done
+ * after mutating admission, before the strategy validates, undone when the write does not happen,
+ * and released once the object no longer holds it.
+ */
+export interface AllocationHooks {
+  allocate(obj: KubeObject, old: KubeObject | undefined, ctx: CallContext): Promise<() => Promise<void>>;
+  release(old: KubeObject, next: KubeObject | undefined, ctx: CallContext): Promise<void>;
+}
+
+const noAllocation = async (): Promise<void> => {};
+
 export class GenericStore {
   constructor(
     private readonly storage: StorageServicePort,
     private readonly admission: AdmissionServicePort,
     private readonly now: () => Date = () => new Date(),
+    /** Keyed by storage "group/resource". */
+    private readonly allocators: ReadonlyMap<string, AllocationHooks> = new Map(),
   ) {}
+
+  private allocatorFor(desc: ResourceDescriptor): AllocationHooks | undefined {
+    return this.allocators.get(`${desc.storage.group}/${desc.storage.resource}`);
+  }
 
   async get(desc: ResourceDescriptor, namespace: string, name: string, resourceVersion: string, ctx: CallContext): Promise<Buffer> {
     const res = await callService('storage', this.storage.get({ ref: ref(desc, namespace, name), resourceVersion }, ctx));
@@ -129,14 +147,27 @@ export class GenericStore {
     updateManagedFields(desc, undefined, obj, o.fieldManager, o.subresource ?? '');
     const name = obj.metadata?.name ?? '';
     const admitted = await this.admit(desc, { operation: 'CREATE', namespace, name, obj, old: undefined, options: createOptions }, o);
-    o.warnings.push(...beforeCreate(desc, admitted, { namespace, now: this.now(), uid: randomUUID() }).warnings);
+    const allocator = o.dryRun ? undefined : this.allocatorFor(desc);
+    if (allocator !== undefined && (admitted.metadata?.name ?? '') === '' && admitted.metadata?.generateName !== undefined) {
+      // What is allocated names its owner, so the name is chosen first.
+      admitted.metadata.name = generateName(admitted.metadata.generateName);
+    }
+    const undo = allocator === undefined ? noAllocation : await allocator.allocate(admitted, undefined, o.ctx);
+    let res;
+    try {
+      o.warnings.push(...beforeCreate(desc, admitted, { namespace, now: this.now(), uid: randomUUID() }).warnings);
+      await this.validate(desc, { operation: 'CREATE', namespace, name: admitted.metadata?.name ?? '', obj: admitted, old: undefined, options: createOptions }, o);
+      if (o.dryRun) return admitted;
+      res = await callService(
+        'storage',
+        this.storage.create({ ref: ref(desc, namespace, admitted.metadata?.name ?? ''), object: Buffer.from(JSON.stringify(admitted)) }, o.ctx),
+      );
+      if (res.status !== undefined) await undo();
+    } catch (e) {
+      await undo();
+      throw e;
+    }
     const finalName = admitted.metadata?.name ?? '';
-    await this.validate(desc, { operation: 'CREATE', namespace, name: finalName, obj: admitted, old: undefined, options: createOptions }, o);
-    if (o.dryRun) return admitted;
-    const res = await callService(
-      'storage',
-      this.storage.create({ ref: ref(desc, namespace, finalName), object: Buffer.from(JSON.stringify(admitted)) }, o.ctx),
-    );
     if (res.status?.code === 409 && res.status.reason === 'AlreadyExists') {
       if (name === '' && admitted.metadata?.generateName !== undefined) throw statusErrors.generateNameConflict(gr(desc), finalName);
       throw statusErrors.alreadyExists(gr(desc), finalName);
@@ -180,57 +211,75 @@ export class GenericStore {
     tryUpdate: (current: KubeObject | undefined) => Promise<KubeObject>,
     pinned: boolean,
   ): Promise<{ object: KubeObject; created: boolean }> {
-    let currentBytes: Buffer | undefined;
-    let fresh = false;
     const options = { kind: 'UpdateOptions', apiVersion: 'meta.k8s.io/v1' };
     for (let attempt = 0; attempt < maxUpdateAttempts; attempt++) {
-      if (!fresh) {
-        const got = await callService('storage', this.storage.get({ ref: ref(desc, namespace, name), resourceVersion: '' }, o.ctx));
-        if (got.status !== undefined && got.status.code !== 404) throwIfStatus(got.status);
-        currentBytes = got.status === undefined ? got.object : undefined;
-      }
-      fresh = false;
-      const current = currentBytes === undefined ? undefined : parseObject(currentBytes);
+      const got = await callService('storage', this.storage.get({ ref: ref(desc, namespace, name), resourceVersion: '' }, o.ctx));
+      if (got.status !== undefined && got.status.code !== 404) throwIfStatus(got.status);
+      const current = got.status === undefined ? parseObject(got.object) : undefined;
       if (current === undefined) {
         if (!desc.strategy.allowCreateOnUpdate) throw statusErrors.notFound(gr(desc), name);
         const created = await this.create(desc, namespace, await tryUpdate(undefined), o);
         return { object: created, created: true };
       }
-      const currentRv = current.metadata?.resourceVersion ?? '';
       let next = await tryUpdate(current);
       next = await this.admit(desc, { operation: 'UPDATE', namespace, name, obj: next, old: current, options }, o);
-      o.warnings.push(...beforeUpdate(desc, next, current, { namespace, now: this.now(), subresource: o.subresource ?? '' }).warnings);
-      ignoreManagedFieldsTimestamps(next, current);
-      await this.validate(desc, { operation: 'UPDATE', namespace, name, obj: next, old: current, options }, o);
-      if (shouldDeleteDuringUpdate(next, desc)) {
-        if (o.dryRun) return { object: next, created: false };
-        const del = await callService(
-          'storage',
-          this.storage.delete({ ref: ref(desc, namespace, name), preconditions: undefined, expectedResourceVersion: currentRv }, o.ctx),
-        );
-        if (del.succeeded) return { object: next, created: false };
-        throwIfStatus(del.status);
-        currentBytes = del.object.length > 0 ? del.object : undefined;
-        fresh = true;
+      const allocator = o.dryRun ? undefined : this.allocatorFor(desc);
+      const undo = allocator === undefined ? noAllocation : await allocator.allocate(next, current, o.ctx);
+      let written: KubeObject | undefined;
+      try {
+        written = await this.writeUpdate(desc, namespace, name, next, current, o, options);
+      } catch (e) {
+        await undo();
+        throw e;
+      }
+      if (written === undefined) {
+        await undo();
+        if (pinned) throw statusErrors.modified(gr(desc), name);
         continue;
       }
-      // An update that changes nothing is not written: same resourceVersion, no watch event.
-      if (withoutResourceVersion(next) === withoutResourceVersion(current)) return { object: current, created: false };
-      if (o.dryRun) return { object: next, created: false };
-      const res = await callService(
-        'storage',
-        this.storage.update(
-          { ref: ref(desc, namespace, name), object: Buffer.from(JSON.stringify(next)), expectedResourceVersion: currentRv },
-          o.ctx,
-        ),
-      );
-      throwIfStatus(res.status);
-      if (res.succeeded) return { object: parseObject(res.object), created: false };
-      if (pinned) throw statusErrors.modified(gr(desc), name);
-      currentBytes = res.object.length > 0 ? res.object : undefined;
-      fresh = true;
+      if (allocator !== undefined) await allocator.release(current, shouldDeleteDuringUpdate(written, desc) ? undefined : written, o.ctx);
+      return { object: written, created: false };
     }
     throw statusErrors.conflict(gr(desc), name, 'too many conflicting updates, please try again');
+  }
+
+  /**
+   * One attempt of the update loop after mutating admission: strategy, validating admission, then
+   * the compare-and-swap write (or the deletion once the last finalizer is gone). Undefined when the
+   * object changed meanwhile.
+   */
+  private async writeUpdate(
+    desc: ResourceDescriptor,
+    namespace: string,
+    name: string,
+    next: KubeObject,
+    current: KubeObject,
+    o: WriteOptions,
+    options: object,
+  ): Promise<KubeObject | undefined> {
+    const currentRv = current.metadata?.resourceVersion ?? '';
+    o.warnings.push(...beforeUpdate(desc, next, current, { namespace, now: this.now(), subresource: o.subresource ?? '' }).warnings);
+    ignoreManagedFieldsTimestamps(next, current);
+    await this.validate(desc, { operation: 'UPDATE', namespace, name, obj: next, old: current, options }, o);
+    if (shouldDeleteDuringUpdate(next, desc)) {
+      if (o.dryRun) return next;
+      const del = await callService(
+        'storage',
+        this.storage.delete({ ref: ref(desc, namespace, name), preconditions: undefined, expectedResourceVersion: currentRv }, o.ctx),
+      );
+      if (del.succeeded) return next;
+      throwIfStatus(del.status);
+      return undefined;
+    }
+    // An update that changes nothing is not written: same resourceVersion, no watch event.
+    if (withoutResourceVersion(next) === withoutResourceVersion(current)) return current;
+    if (o.dryRun) return next;
+    const res = await callService(
+      'storage',
+      this.storage.update({ ref: ref(desc, namespace, name), object: Buffer.from(JSON.stringify(next)), expectedResourceVersion: currentRv }, o.ctx),
+    );
+    throwIfStatus(res.status);
+    return res.succeeded ? parseObject(res.object) : undefined;
   }
 
   /**
@@ -301,7 +350,10 @@ export class GenericStore {
     );
     if (res.status?.code === 404) throw statusErrors.notFound(gr(desc), name);
     throwIfStatus(res.status);
-    return res.succeeded ? parseObject(res.object) : undefined;
+    if (!res.succeeded) return undefined;
+    const removed = parseObject(res.object);
+    await this.allocatorFor(desc)?.release(removed, undefined, o.ctx);
+    return removed;
   }
 
   /** Mutating admission; returns the object as admission left it. */

@@ -122,7 +122,8 @@ function compactRules(rules: PolicyRule[]): PolicyRule[] {
 export function escalationMessage(user: UserInfo, missing: PolicyRule[], resolutionErrors: string): string {
   const lines = [...new Set(compactRules(missing).map(compactString))].sort();
   let msg = `user ${JSON.stringify(user.username)} (groups=${goQuoteList(user.groups)}) is attempting to grant RBAC permissions not currently held:\n${lines.join('\n')}`;
-  if (resolutionErrors !== '') msg += `; resolution errors: ${resolutionErrors}`;
+  // Go's %v of the []error holding RulesFor's aggregate error.
+  if (resolutionErrors !== '') msg += `; resolution errors: [${resolutionErrors}]`;
   return msg;
 }
 
