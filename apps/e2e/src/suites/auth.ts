@@ -1,0 +1,213 @@
+// Authentication and authorization (issue 5) as a cluster user meets them with kubectl: users with
+// client certificates minted by `portico kubeconfig`, a ServiceAccount token from `kubectl create
+// token` bound through RBAC, whoami, can-i (with --list and --as), impersonation allowed and
+// refused, escalation refused, anonymous limited, and bad credentials answered with a bare 401.
+// RBAC changes reach the auth service through storage and the event bus and the gateway caches
+// decisions for 5 s, so checks after a change poll until it is in force (no timing assertions).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kubectlBinaries, runKubectl, type RunResult } from '@portico/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readKubeconfig, rawRequest, type KubeconfigCredentials } from '../support/https';
+import { type Portico, WORKSPACE_ROOT } from '../support/portico';
+import { expectFailureStatus, uniqueSuffix } from '../support/status';
+
+function describeRun(r: RunResult): string {
+  return `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
+}
+
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`not in force in time: ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export function authSuite(portico: () => Portico): void {
+  let bin = '';
+  let dir = '';
+  let admin = '';
+  let jane = '';
+  let creds: KubeconfigCredentials;
+  const ns = `e2e-auth-${uniqueSuffix()}`;
+  const as = (kubeconfig: string, args: string[]) => runKubectl(bin, args, { kubeconfig, timeoutMs: 60_000 });
+  const ok = async (kubeconfig: string, args: string[]) => {
+    const r = await as(kubeconfig, args);
+    expect(r.code, describeRun(r)).toBe(0);
+    return r.stdout;
+  };
+  const fails = async (kubeconfig: string, args: string[]) => {
+    const r = await as(kubeconfig, args);
+    expect(r.code, describeRun(r)).not.toBe(0);
+    return r.stderr.trim();
+  };
+  /** A kubeconfig with only the cluster CA and a bearer token, as for a pod's service account. */
+  const tokenKubeconfig = (name: string, token: string) => {
+    const path = join(dir, name);
+    writeFileSync(
+      path,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'p', cluster: { server: creds.server, 'certificate-authority-data': creds.ca.toString('base64') } }],
+        users: [{ name: 'u', user: { token } }],
+        contexts: [{ name: 'c', context: { cluster: 'p', user: 'u' } }],
+        'current-context': 'c',
+      }),
+      { mode: 0o600 },
+    );
+    return path;
+  };
+
+  beforeAll(async () => {
+    bin = (await kubectlBinaries()).kubectl133;
+    dir = mkdtempSync(join(tmpdir(), 'portico-e2e-auth-'));
+    admin = portico().kubeconfigPath;
+    creds = readKubeconfig(admin);
+    jane = join(dir, 'jane.kubeconfig');
+    const minted = spawnSync(
+      process.execPath,
+      ['--conditions=@portico/source', '--import', 'tsx', 'apps/portico/src/main.ts', 'kubeconfig', '--data-dir', portico().dataDir, '--user', 'jane', '--group', 'dev', '-o', jane],
+      { cwd: WORKSPACE_ROOT, encoding: 'utf8' },
+    );
+    expect(minted.status, minted.stderr).toBe(0);
+    await ok(admin, ['create', 'namespace', ns]);
+    await ok(admin, ['create', 'serviceaccount', 'bot', '-n', ns]);
+    await ok(admin, ['create', 'configmap', 'c1', '-n', ns, '--from-literal=a=b']);
+    await ok(admin, ['create', 'secret', 'generic', 's1', '-n', ns, '--from-literal=a=b']);
+    await ok(admin, ['create', 'role', 'cm-read', '--verb=get,list', '--resource=configmaps', '-n', ns]);
+    await ok(admin, ['create', 'rolebinding', 'bot-cm', '--role=cm-read', `--serviceaccount=${ns}:bot`, '-n', ns]);
+  }, 240_000);
+
+  afterAll(async () => {
+    if (admin !== '') await as(admin, ['delete', 'namespace', ns, '--wait=false']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('kubectl auth whoami shows the certificate’s user and groups', async () => {
+    expect(await ok(admin, ['auth', 'whoami'])).toBe('ATTRIBUTE   VALUE\nUsername    admin\nGroups      [system:masters system:authenticated]\n');
+    expect(await ok(jane, ['auth', 'whoami'])).toBe('ATTRIBUTE   VALUE\nUsername    jane\nGroups      [dev system:authenticated]\n');
+  });
+
+  it('a user without bindings gets kube-apiserver’s Forbidden, and can-i says no', async () => {
+    expect(await fails(jane, ['get', 'configmaps', '-n', ns])).toBe(
+      `Error from server (Forbidden): configmaps is forbidden: User "jane" cannot list resource "configmaps" in API group "" in the namespace "${ns}"`,
+    );
+    const r = await as(jane, ['auth', 'can-i', 'list', 'configmaps', '-n', ns]);
+    expect(r.stdout.trim()).toBe('no');
+    // system:discovery: every authenticated user may read the discovery paths.
+    expect(await ok(jane, ['auth', 'can-i', 'get', '/apis/apps'])).toBe('yes\n');
+  });
+
+  it('a ServiceAccount token from kubectl create token reads ConfigMaps but not Secrets', async () => {
+    const token = (await ok(admin, ['create', 'token', 'bot', '-n', ns])).trim();
+    expect(token.split('.')).toHaveLength(3);
+    const bot = tokenKubeconfig('bot.kubeconfig', token);
+    expect(await ok(bot, ['get', 'configmaps', 'c1', '-n', ns, '-o', 'jsonpath={.data.a}'])).toBe('b');
+    expect(await fails(bot, ['get', 'secrets', '-n', ns])).toBe(
+      `Error from server (Forbidden): secrets is forbidden: User "system:serviceaccount:${ns}:bot" cannot list resource "secrets" in API group "" in the namespace "${ns}"`,
+    );
+    expect(await ok(bot, ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username} {.status.userInfo.groups}'])).toBe(
+      `system:serviceaccount:${ns}:bot ["system:serviceaccounts","system:serviceaccounts:${ns}","system:authenticated"]`,
+    );
+    const list = await ok(bot, ['auth', 'can-i', '--list', '-n', ns]);
+    expect(list).toMatch(/^configmaps\s+\[\]\s+\[\]\s+\[get list\]$/m);
+    expect(list).not.toMatch(/^secrets/m);
+  });
+
+  it('kubectl auth can-i --as asks for another user, and impersonation needs the impersonate verb', async () => {
+    expect((await as(admin, ['auth', 'can-i', 'list', 'configmaps', '-n', ns, `--as=system:serviceaccount:${ns}:bot`])).stdout.trim()).toBe('yes');
+    expect((await as(admin, ['auth', 'can-i', 'list', 'secrets', '-n', ns, `--as=system:serviceaccount:${ns}:bot`])).stdout.trim()).toBe('no');
+    // kubectl whoami words any 403 its own way; the Status itself is checked on the wire.
+    expect(await fails(jane, ['auth', 'whoami', '--as=admin', '--as-group=system:masters'])).toBe(
+      'error: the selfsubjectreviews API is not enabled in the cluster or you do not have permission to call it',
+    );
+    const refused = await rawRequest(readKubeconfig(jane), {
+      method: 'GET',
+      path: `/api/v1/namespaces/${ns}/configmaps`,
+      headers: { 'impersonate-user': 'admin', 'impersonate-group': 'system:masters' },
+    });
+    expectFailureStatus(refused.json, {
+      code: 403,
+      reason: 'Forbidden',
+      message: 'users "admin" is forbidden: User "jane" cannot impersonate resource "users" in API group "" at the cluster scope',
+    });
+    await ok(admin, ['create', 'clusterrole', `impersonate-bot-${ns}`, '--verb=impersonate', '--resource=serviceaccounts', '--resource-name=bot']);
+    await ok(admin, ['create', 'rolebinding', 'jane-impersonates-bot', `--clusterrole=impersonate-bot-${ns}`, '--user=jane', '-n', ns]);
+    await eventually(async () => (await as(jane, ['get', 'configmaps', 'c1', '-n', ns, `--as=system:serviceaccount:${ns}:bot`])).code === 0, 'impersonation binding');
+    expect(await ok(jane, ['auth', 'whoami', `--as=system:serviceaccount:${ns}:bot`, '-o', 'jsonpath={.status.userInfo.username}'])).toBe(`system:serviceaccount:${ns}:bot`);
+    await ok(admin, ['delete', 'rolebinding', 'jane-impersonates-bot', '-n', ns]);
+    await ok(admin, ['delete', 'clusterrole', `impersonate-bot-${ns}`]);
+  });
+
+  it('refuses a role or binding granting more than its author holds', async () => {
+    await ok(admin, ['create', 'rolebinding', 'jane-admin', '--clusterrole=admin', '--user=jane', '-n', ns]);
+    await eventually(async () => (await as(jane, ['auth', 'can-i', 'create', 'roles', '-n', ns])).stdout.trim() === 'yes', 'jane is admin in the namespace');
+    await ok(jane, ['create', 'role', 'cm-only', '--verb=get', '--resource=configmaps', '-n', ns]);
+    expect(await fails(jane, ['create', 'role', 'nodes', '--verb=get', '--resource=nodes', '-n', ns])).toBe(
+      `Error from server (Forbidden): roles.rbac.authorization.k8s.io "nodes" is forbidden: user "jane" (groups=["dev" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["nodes"], Verbs:["get"]}`,
+    );
+    expect(await fails(jane, ['create', 'rolebinding', 'grab', '--clusterrole=cluster-admin', '--user=jane', '-n', ns])).toContain(
+      'rolebindings.rbac.authorization.k8s.io "grab" is forbidden: user "jane" (groups=["dev" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:["*"], Resources:["*"], Verbs:["*"]}',
+    );
+    await ok(jane, ['create', 'rolebinding', 'bob-view', '--clusterrole=view', '--user=bob', '-n', ns]);
+  });
+
+  it('a revoked binding stops working, and so does a deleted ServiceAccount’s token', async () => {
+    const token = (await ok(admin, ['create', 'token', 'bot', '-n', ns])).trim();
+    const bot = tokenKubeconfig('bot2.kubeconfig', token);
+    await ok(bot, ['get', 'configmaps', '-n', ns]);
+    await ok(admin, ['delete', 'rolebinding', 'bot-cm', '-n', ns]);
+    await eventually(async () => (await as(bot, ['get', 'configmaps', '-n', ns])).code !== 0, 'revocation');
+    await ok(admin, ['delete', 'serviceaccount', 'bot', '-n', ns]);
+    expect(await fails(bot, ['auth', 'whoami'])).toBe('error: You must be logged in to the server (Unauthorized)');
+  });
+
+  it('anonymous requests get the public paths and nothing else', async () => {
+    const version = await rawRequest(creds, { method: 'GET', path: '/version', anonymous: true });
+    expect(version.status).toBe(200);
+    const api = await rawRequest(creds, { method: 'GET', path: '/api', anonymous: true });
+    expectFailureStatus(api.json, { code: 403, reason: 'Forbidden', message: 'forbidden: User "system:anonymous" cannot get path "/api"' });
+    const cms = await rawRequest(creds, { method: 'GET', path: `/api/v1/namespaces/${ns}/configmaps`, anonymous: true });
+    expectFailureStatus(cms.json, {
+      code: 403,
+      reason: 'Forbidden',
+      message: `configmaps is forbidden: User "system:anonymous" cannot list resource "configmaps" in API group "" in the namespace "${ns}"`,
+    });
+  });
+
+  it('forged, wrong-audience and unknown tokens and foreign certificates are a bare 401', async () => {
+    await ok(admin, ['create', 'serviceaccount', 'bot3', '-n', ns]);
+    const vault = (await ok(admin, ['create', 'token', 'bot3', '-n', ns, '--audience=vault'])).trim();
+    const good = (await ok(admin, ['create', 'token', 'bot3', '-n', ns])).trim();
+    const [h, p] = good.split('.');
+    const claims = JSON.parse(Buffer.from(p as string, 'base64url').toString()) as Record<string, unknown>;
+    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, sub: 'system:serviceaccount:kube-system:admin' })).toString('base64url');
+    const signature = good.split('.')[2];
+    const unauthorized = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 };
+    for (const token of [vault, `${h}.${forgedPayload}.${signature}`, `${good}x`, 'not-a-token', `${h}.${p}.`]) {
+      const r = await rawRequest(creds, { method: 'GET', path: '/api/v1/namespaces', anonymous: true, headers: { authorization: `Bearer ${token}` } });
+      expect(r.status).toBe(401);
+      expect(r.json).toEqual(unauthorized);
+    }
+    const foreign = mkdtempSync(join(tmpdir(), 'portico-e2e-foreign-ca-'));
+    try {
+      const run = (...args: string[]) => execFileSync('openssl', args, { cwd: foreign, stdio: 'pipe' });
+      const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+      run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=portico-ca');
+      run('req', '-new', ...ec, '-keyout', 'c.key', '-out', 'c.csr', '-subj', '/O=system:masters/CN=admin');
+      run('x509', '-req', '-in', 'c.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'c.crt', '-days', '2');
+      const r = await rawRequest(
+        { ...creds, cert: readFileSync(join(foreign, 'c.crt')), key: readFileSync(join(foreign, 'c.key')) },
+        { method: 'GET', path: '/api/v1/namespaces' },
+      );
+      expect(r.status).toBe(401);
+      expect(r.json).toEqual(unauthorized);
+    } finally {
+      rmSync(foreign, { recursive: true, force: true });
+    }
+  });
+}
