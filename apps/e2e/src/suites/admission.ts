@@ -309,6 +309,18 @@ export function admissionSuite(current: () => Portico): void {
       });
     });
 
+    it('every namespace gets a default ServiceAccount, and pods are defaulted to it', async () => {
+      await eventually('the default ServiceAccount', async () => {
+        const res = await send('GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`);
+        return res.status === 200 ? res : undefined;
+      });
+      const res = await create(`/api/v1/namespaces/${ns}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sa-default' }, spec: { containers: [{ name: 'app', image: 'nginx' }] } });
+      const spec = (res.json as { spec: { serviceAccountName?: string; tolerations?: unknown[]; volumes?: Array<{ name: string }> } }).spec;
+      expect(spec.serviceAccountName).toBe('default');
+      expect(spec.volumes?.[0]?.name).toMatch(/^kube-api-access-/);
+      expect(spec.tolerations).toContainEqual({ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+    });
+
     it('refuses a policy whose CEL does not compile with 422', async () => {
       const res = await send('POST', '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies', {
         apiVersion: 'admissionregistration.k8s.io/v1',
