@@ -12,6 +12,7 @@ import type {
   RulesForResponse,
   StorageServicePort,
 } from '@portico/proto';
+import { createHash } from 'node:crypto';
 import { Decision } from '@portico/proto';
 import { BootstrapAuthorizer, type Authorizer } from './authorizer';
 import { AggregationController } from './rbac/aggregation';
@@ -22,6 +23,7 @@ import { rbacGroup } from './rbac/types';
 import { aggregateErrors } from './rbac/rbac-authorizer';
 import { ServiceAccountTokens, type ServiceAccountTokenOptions } from './serviceaccount/tokens';
 import { StaticTokenAuthenticator } from './token-file';
+import { OidcAuthenticator, type OidcOptions } from './oidc';
 import { anonymousUser, mastersGroup, unauthenticatedGroup, userInfo, withAuthenticatedGroup } from './user';
 import { X509Authenticator } from './x509-authenticator';
 
@@ -43,7 +45,16 @@ export interface AuthServiceOptions {
   serviceAccountTokens?: ServiceAccountTokenOptions;
   /** kube-apiserver's --token-auth-file: a path, or the CSV text itself. */
   tokenFile?: { path: string } | { csv: string };
+  /** kube-apiserver's --oidc-* flags. */
+  oidc?: OidcOptions;
+  /**
+   * How long a successful token authentication is remembered (kube-apiserver's token cache, 10 s
+   * by default); 0 disables it. A revoked token keeps working at most this long.
+   */
+  tokenCacheTtlMs?: number;
 }
+
+const tokenCacheMax = 10_000;
 
 const unauthorized = (): AuthenticateResponse => ({ authenticated: false, audiences: [], status: undefined });
 
@@ -63,11 +74,14 @@ export class AuthService implements AuthServicePort, Closeable {
   readonly rbacSynced: Promise<void>;
   private readonly saTokens: ServiceAccountTokens | undefined;
   private readonly staticTokens: StaticTokenAuthenticator | undefined;
+  private readonly oidc: OidcAuthenticator | undefined;
+  private readonly tokenCache = new Map<string, { response: AuthenticateResponse; until: number }>();
 
   constructor(private readonly opts: AuthServiceOptions) {
     this.x509 = new X509Authenticator(opts.clientCAPem);
     if (opts.serviceAccountTokens !== undefined) this.saTokens = new ServiceAccountTokens(opts.serviceAccountTokens);
     const tf = opts.tokenFile;
+    if (opts.oidc !== undefined) this.oidc = new OidcAuthenticator(opts.oidc);
     if (tf !== undefined) this.staticTokens = 'path' in tf ? StaticTokenAuthenticator.fromFile(tf.path) : new StaticTokenAuthenticator(tf.csv);
     const { storage, bus } = opts;
     if (storage !== undefined && bus !== undefined) {
@@ -104,20 +118,41 @@ export class AuthService implements AuthServicePort, Closeable {
       if (r.kind === 'user') return { authenticated: true, user: withAuthenticatedGroup(r.user), audiences: req.audiences };
       if (r.kind === 'invalid' && req.bearerToken === '') return unauthorized();
     }
-    if (req.bearerToken !== '') {
-      // The token authenticators in kube-apiserver's order: the token file, then service-account
-      // JWTs. An unknown or invalid token is a failed credential; why stays here (the client sees
-      // only 401 Unauthorized).
-      const fromFile = this.staticTokens?.authenticate(req.bearerToken);
-      if (fromFile !== undefined) return { authenticated: true, user: withAuthenticatedGroup(fromFile), audiences: req.audiences };
-      if (this.saTokens !== undefined) {
-        const v = await this.saTokens.verify(req.bearerToken, req.audiences, this.opts.storage);
-        if (v.kind === 'user') return { authenticated: true, user: withAuthenticatedGroup(v.user), audiences: v.audiences };
-      }
-      return unauthorized();
-    }
+    if (req.bearerToken !== '') return this.authenticateToken(req.bearerToken, req.audiences);
     if (this.opts.anonymous === false) return unauthorized();
     return { authenticated: true, user: userInfo(anonymousUser, [unauthenticatedGroup]), audiences: req.audiences };
+  }
+
+  /**
+   * The token authenticators in kube-apiserver's order: the token file, service-account JWTs, OIDC.
+   * An unknown or invalid token is a failed credential; why stays here (the client sees only 401
+   * Unauthorized). Successes are cached briefly, keyed by a hash of the token.
+   */
+  private async authenticateToken(token: string, audiences: string[]): Promise<AuthenticateResponse> {
+    const ttl = this.opts.tokenCacheTtlMs ?? 10_000;
+    const key = ttl > 0 ? `${createHash('sha256').update(token).digest('base64')}\u0000${audiences.join('\u0000')}` : '';
+    const now = Date.now();
+    if (ttl > 0) {
+      const hit = this.tokenCache.get(key);
+      if (hit !== undefined && hit.until > now) return hit.response;
+    }
+    let response: AuthenticateResponse | undefined;
+    const fromFile = this.staticTokens?.authenticate(token);
+    if (fromFile !== undefined) response = { authenticated: true, user: withAuthenticatedGroup(fromFile), audiences };
+    if (response === undefined && this.saTokens !== undefined) {
+      const v = await this.saTokens.verify(token, audiences, this.opts.storage);
+      if (v.kind === 'user') response = { authenticated: true, user: withAuthenticatedGroup(v.user), audiences: v.audiences };
+    }
+    if (response === undefined && this.oidc !== undefined) {
+      const v = await this.oidc.authenticate(token);
+      if (v.kind === 'user') response = { authenticated: true, user: withAuthenticatedGroup(v.user), audiences };
+    }
+    if (response === undefined) return unauthorized();
+    if (ttl > 0) {
+      if (this.tokenCache.size >= tokenCacheMax) this.tokenCache.clear();
+      this.tokenCache.set(key, { response, until: now + ttl });
+    }
+    return response;
   }
 
   async authorize(req: AuthorizeRequest): Promise<AuthorizeResponse> {

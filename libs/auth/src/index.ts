@@ -20,3 +20,4 @@ export {
   type ServiceAccountTokenOptions,
 } from './serviceaccount/tokens';
 export { StaticTokenAuthenticator } from './token-file';
+export { OidcAuthenticator, type OidcOptions } from './oidc';

@@ -163,6 +163,8 @@ export function authSuite(portico: () => Portico): void {
     await ok(admin, ['delete', 'rolebinding', 'bot-cm', '-n', ns]);
     await eventually(async () => (await as(bot, ['get', 'configmaps', '-n', ns])).code !== 0, 'revocation');
     await ok(admin, ['delete', 'serviceaccount', 'bot', '-n', ns]);
+    // Successful token authentications are cached for 10 s, as in kube-apiserver.
+    await eventually(async () => (await as(bot, ['auth', 'whoami'])).code !== 0, 'token of a deleted ServiceAccount');
     expect(await fails(bot, ['auth', 'whoami'])).toBe('error: You must be logged in to the server (Unauthorized)');
   });
 
