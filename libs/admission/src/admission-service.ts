@@ -1,4 +1,5 @@
 import type { EventBusPort, StorageServicePort } from '@portico/proto';
+import { CachedLister } from './cache/resource-cache';
 import { AdmissionChain } from './chain';
 import { LimitRanger } from './plugins/limit-ranger';
 import { NamespaceLifecycle } from './plugins/namespace-lifecycle';
@@ -36,15 +37,16 @@ export function createAdmissionService(opts: AdmissionServiceOptions): Admission
     ...(opts.serviceResolver !== undefined ? { serviceResolver: opts.serviceResolver } : {}),
   });
   const policies = new ValidatingAdmissionPolicies({ storage: opts.storage, ...bus }, (name, ctx) => webhooks.namespace(name, ctx));
-  const limitRanger = new LimitRanger(opts.storage);
+  const lister = new CachedLister(opts.storage, opts.bus);
+  const limitRanger = new LimitRanger(lister);
   return new AdmissionChain(
     [
       new NamespaceLifecycle(opts.storage),
       limitRanger,
       new ServiceAccountAdmission(opts.storage),
-      new PriorityAdmission(opts.storage),
+      new PriorityAdmission(opts.storage, lister),
       new DefaultTolerationSeconds(),
-      new DefaultStorageClass(opts.storage),
+      new DefaultStorageClass(lister),
       new MutatingWebhooks(webhooks),
     ],
     [
@@ -53,11 +55,12 @@ export function createAdmissionService(opts: AdmissionServiceOptions): Admission
       new PodSecurity((name, ctx) => webhooks.namespace(name, ctx)),
       policies,
       new ValidatingWebhooks(webhooks),
-      new ResourceQuotaAdmission(opts.storage),
+      new ResourceQuotaAdmission(opts.storage, lister),
     ],
     () => {
       webhooks.close();
       policies.close();
+      lister.close();
     },
   );
 }

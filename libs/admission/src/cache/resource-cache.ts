@@ -162,3 +162,32 @@ export class WatchedSource implements ObjectSource {
 export function objectSource(storage: StorageServicePort, bus: EventBusPort | undefined, group: string, resource: string): ObjectSource {
   return bus === undefined ? new ListingSource(storage, group, resource) : new WatchedSource(storage, bus, group, resource);
 }
+
+/**
+ * Cluster state the built-in plugins read often (quotas, limit ranges, priority and storage
+ * classes): one watched cache per resource with a bus, a List per read without one.
+ */
+export class CachedLister {
+  private readonly sources = new Map<string, ObjectSource>();
+
+  constructor(
+    private readonly storage: StorageServicePort,
+    private readonly bus: EventBusPort | undefined,
+  ) {}
+
+  async list(group: string, resource: string, namespace: string, ctx?: CallContext): Promise<readonly KubeObject[]> {
+    const key = `${group}/${resource}`;
+    let source = this.sources.get(key);
+    if (source === undefined) {
+      source = objectSource(this.storage, this.bus, group, resource);
+      this.sources.set(key, source);
+    }
+    const all = await source.list(ctx);
+    return namespace === '' ? all : all.filter((o) => o.metadata?.namespace === namespace);
+  }
+
+  close(): void {
+    for (const s of this.sources.values()) s.close();
+    this.sources.clear();
+  }
+}

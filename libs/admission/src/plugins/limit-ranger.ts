@@ -3,10 +3,10 @@
 // it set in the kubernetes.io/limit-ranger annotation; validate enforces min, max and
 // maxLimitRequestRatio for Containers, Pods and PersistentVolumeClaims, with kube's messages.
 import { isPlainObject, statusErrors, type KubeObject } from '@portico/api';
-import type { StorageServicePort } from '@portico/proto';
 import type { Attributes, MutationPlugin, Operation, ValidationPlugin } from '../attributes';
 import { Quantity } from '../cel/k8s-libraries';
-import { ctxOf, isPod, listObjects } from './cluster-state';
+import type { CachedLister } from '../cache/resource-cache';
+import { ctxOf, isPod } from './cluster-state';
 
 type Obj = Record<string, unknown>;
 type ResourceList = Record<string, string>;
@@ -36,8 +36,8 @@ function itemsOf(ranges: readonly KubeObject[]): LimitItem[] {
   );
 }
 
-async function limitRanges(storage: StorageServicePort, a: Attributes): Promise<LimitItem[]> {
-  return itemsOf((await listObjects(storage, '', 'limitranges', a.namespace, ctxOf(a))).items);
+async function limitRanges(lister: CachedLister, a: Attributes): Promise<LimitItem[]> {
+  return itemsOf(await lister.list('', 'limitranges', a.namespace, ctxOf(a)));
 }
 
 const containersOf = (spec: Obj): Obj[] => [...arr(spec['initContainers']), ...arr(spec['containers'])];
@@ -46,7 +46,7 @@ const fmt = (s: string): string => String(s);
 
 export class LimitRanger implements MutationPlugin, ValidationPlugin {
   readonly name = 'LimitRanger';
-  constructor(private readonly storage: StorageServicePort) {}
+  constructor(private readonly lister: CachedLister) {}
 
   handles(op: Operation): boolean {
     return op === 'CREATE' || op === 'UPDATE';
@@ -54,7 +54,7 @@ export class LimitRanger implements MutationPlugin, ValidationPlugin {
 
   async admit(a: Attributes): Promise<void> {
     if (a.operation !== 'CREATE' || !isPod(a) || a.object === undefined) return;
-    const items = (await limitRanges(this.storage, a)).filter((i) => i.type === 'Container');
+    const items = (await limitRanges(this.lister, a)).filter((i) => i.type === 'Container');
     if (items.length === 0) return;
     const spec = obj(a.object['spec']);
     const notes: string[] = [];
@@ -95,7 +95,7 @@ export class LimitRanger implements MutationPlugin, ValidationPlugin {
     const pvc = a.group === '' && a.resource === 'persistentvolumeclaims';
     if (!isPod(a) && !pvc) return;
     if (a.operation === 'UPDATE' && !pvc) return;
-    const items = await limitRanges(this.storage, a);
+    const items = await limitRanges(this.lister, a);
     if (items.length === 0) return;
     const errs: string[] = [];
     const spec = obj(a.object['spec']);

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { isPlainObject, statusErrors, type KubeObject } from '@portico/api';
 import type { StorageServicePort } from '@portico/proto';
 import type { Attributes, MutationPlugin, Operation } from '../attributes';
-import { ctxOf, getObject, isPod, listObjects } from './cluster-state';
+import type { CachedLister } from '../cache/resource-cache';
+import { ctxOf, getObject, isPod } from './cluster-state';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (isPlainObject(v) ? v : {});
@@ -85,7 +86,10 @@ const systemPriorityClasses: Record<string, number> = { 'system-node-critical': 
 
 export class PriorityAdmission implements MutationPlugin {
   readonly name = 'Priority';
-  constructor(private readonly storage: StorageServicePort) {}
+  constructor(
+    private readonly storage: StorageServicePort,
+    private readonly lister: CachedLister,
+  ) {}
 
   handles = onCreate;
 
@@ -97,7 +101,7 @@ export class PriorityAdmission implements MutationPlugin {
     let preemption: string | undefined;
     let name = className;
     if (className === '') {
-      const classes = (await listObjects(this.storage, 'scheduling.k8s.io', 'priorityclasses', '', ctxOf(a))).items.filter((c) => c['globalDefault'] === true);
+      const classes = [...(await this.lister.list('scheduling.k8s.io', 'priorityclasses', '', ctxOf(a)))].filter((c) => c['globalDefault'] === true);
       // With several global defaults the lowest value wins.
       const chosen = classes.sort((x, y) => Number(x['value'] ?? 0) - Number(y['value'] ?? 0))[0];
       if (chosen === undefined) {
@@ -163,7 +167,7 @@ const defaultClassAnnotations = ['storageclass.kubernetes.io/is-default-class', 
 
 export class DefaultStorageClass implements MutationPlugin {
   readonly name = 'DefaultStorageClass';
-  constructor(private readonly storage: StorageServicePort) {}
+  constructor(private readonly lister: CachedLister) {}
 
   handles = onCreate;
 
@@ -172,7 +176,7 @@ export class DefaultStorageClass implements MutationPlugin {
     const spec = specOf(a.object);
     // Only an absent class is defaulted: "" explicitly asks for no class.
     if (spec['storageClassName'] !== undefined && spec['storageClassName'] !== null) return;
-    const classes = (await listObjects(this.storage, 'storage.k8s.io', 'storageclasses', '', ctxOf(a))).items.filter((c) =>
+    const classes = (await this.lister.list('storage.k8s.io', 'storageclasses', '', ctxOf(a))).filter((c) =>
       defaultClassAnnotations.some((k) => obj(c.metadata?.annotations)[k] === 'true'),
     );
     if (classes.length === 0) return;

@@ -8,6 +8,7 @@ import { isPlainObject, statusErrors, type KubeObject } from '@portico/api';
 import type { StorageServicePort } from '@portico/proto';
 import type { Attributes, Operation, ValidationPlugin } from '../attributes';
 import { Quantity } from '../cel/k8s-libraries';
+import type { CachedLister } from '../cache/resource-cache';
 import { ctxOf, listObjects } from './cluster-state';
 
 type Usage = Map<string, Quantity>;
@@ -141,7 +142,10 @@ function missingCompute(pod: KubeObject, hard: readonly string[]): string | unde
 
 export class ResourceQuotaAdmission implements ValidationPlugin {
   readonly name = 'ResourceQuota';
-  constructor(private readonly storage: StorageServicePort) {}
+  constructor(
+    private readonly storage: StorageServicePort,
+    private readonly lister: CachedLister,
+  ) {}
 
   handles(op: Operation): boolean {
     return op === 'CREATE';
@@ -150,6 +154,9 @@ export class ResourceQuotaAdmission implements ValidationPlugin {
   async validate(a: Attributes): Promise<void> {
     if (a.namespace === '' || a.subresource !== '' || a.object === undefined) return;
     const ctx = ctxOf(a);
+    // The cache says whether the namespace has quotas at all; when it does, quotas and usage are
+    // read fresh from storage, since their resourceVersions guard the status write.
+    if ((await this.lister.list('', 'resourcequotas', a.namespace, ctx)).length === 0) return;
     for (let attempt = 0; attempt < 5; attempt++) {
       const { items: quotas } = await listObjects(this.storage, '', 'resourcequotas', a.namespace, ctx);
       if (quotas.length === 0) return;
