@@ -32,3 +32,22 @@ describe('admission CEL', () => {
     expect(run('cidr("10.0.0.0/8").containsIP(ip("10.1.2.3")) && !cidr("10.0.0.0/8").containsIP("11.0.0.1") && ip("::1").family() == 6')).toBe(true);
   });
 });
+
+describe('admission CEL cost limit', () => {
+  it('stops an expression that runs away over its input', () => {
+    const list = Array.from({ length: 2000 }, (_, i) => i);
+    expect(() => run('object.items.all(x, object.items.all(y, x >= 0))', { object: { items: list } })).toThrow('operation cancelled: actual cost limit exceeded');
+    expect(run('object.items.all(x, x >= 0)', { object: { items: list } })).toBe(true);
+  });
+});
+
+describe('admission CEL cost budget', () => {
+  it('is per expression, and survives spreading the variables', () => {
+    const c = compileCel('object.items.all(x, object.items.all(y, x >= 0))');
+    if (c.program === undefined) throw new Error(c.error);
+    const vars = { ...(toCel({ object: { items: Array.from({ length: 900 }, (_, i) => i) } }) as Record<string, unknown>), variables: {} };
+    // 810k reads each: two evaluations in a row each get the whole budget.
+    expect(evaluateCel(c.program, vars)).toBe(true);
+    expect(evaluateCel(c.program, vars)).toBe(true);
+  });
+});

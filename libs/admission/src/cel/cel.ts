@@ -51,12 +51,43 @@ function firstLine(s: string): string {
 /** Evaluation failed (no such key, overload, budget); the message is the library's first line. */
 export class CelEvaluationError extends Error {}
 
+/** kube's PerCallLimit: the runtime cost one expression may spend. */
+export const perCallCostLimit = 1_000_000;
+
+/** What an evaluation may still spend; shared by the lists of one set of variables (see toCel). */
+export interface CelBudget {
+  remaining: number;
+}
+
+/** Carried as an enumerable symbol, so that `{ ...vars, more }` keeps it and CEL never sees it. */
+const budgetKey = Symbol('celBudget');
+
 export function evaluateCel(program: CelProgram, vars: Record<string, unknown>): unknown {
+  const budget = (vars as { [budgetKey]?: CelBudget })[budgetKey];
+  if (budget !== undefined) budget.remaining = perCallCostLimit;
   try {
     return program(vars);
   } catch (e) {
+    if (e instanceof CostLimitExceeded) throw new CelEvaluationError('operation cancelled: actual cost limit exceeded');
     throw new CelEvaluationError(firstLine(e instanceof Error ? e.message : String(e)));
   }
+}
+
+class CostLimitExceeded extends Error {}
+
+/**
+ * The runtime cost: every element read from an input list costs 1, so nested comprehensions over
+ * large lists stop at perCallCostLimit instead of running away (cel-js has no cost tracking).
+ */
+function metered(list: unknown[], budget: CelBudget): unknown[] {
+  return new Proxy(list, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && key !== 'length' && key.length > 0 && key.charCodeAt(0) >= 48 && key.charCodeAt(0) <= 57) {
+        if (--budget.remaining < 0) throw new CostLimitExceeded();
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
 }
 
 /**
@@ -64,12 +95,19 @@ export function evaluateCel(program: CelProgram, vars: Record<string, unknown>):
  * are copied so that an expression never sees (or changes) the caller's object.
  */
 export function toCel(v: unknown): unknown {
+  const budget: CelBudget = { remaining: perCallCostLimit };
+  const out = convert(v, budget);
+  if (out !== null && typeof out === 'object' && !Array.isArray(out)) (out as { [budgetKey]?: CelBudget })[budgetKey] = budget;
+  return out;
+}
+
+function convert(v: unknown, budget: CelBudget): unknown {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
-  if (Array.isArray(v)) return v.map(toCel);
+  if (Array.isArray(v)) return metered(v.map((x) => convert(x, budget)), budget);
   if (typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = toCel(x);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = convert(x, budget);
     return out;
   }
   return v;
