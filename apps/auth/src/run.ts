@@ -1,4 +1,4 @@
-import { ensureClusterPki, createAuthService } from '@portico/auth';
+import { ensureClusterPki, createAuthService, type OidcOptions } from '@portico/auth';
 import { connectNatsBus, createStorageClient, startGrpcServer, type GrpcClientOptions, type GrpcServerOptions } from '@portico/proto';
 import { createLogger } from '@portico/telemetry';
 
@@ -17,6 +17,8 @@ export interface RunAuthServiceOptions {
   tokenAuthFile?: string;
   /** kube-apiserver's --service-account-issuer. */
   serviceAccountIssuer?: string;
+  /** kube-apiserver's --oidc-* flags. */
+  oidc?: OidcOptions;
   grpc?: GrpcServerOptions;
   grpcClient?: GrpcClientOptions;
 }
@@ -43,6 +45,7 @@ export async function runAuthService(opts: RunAuthServiceOptions): Promise<Runni
       ...(opts.serviceAccountIssuer === undefined ? {} : { issuer: opts.serviceAccountIssuer }),
     },
     ...(opts.tokenAuthFile === undefined ? {} : { tokenFile: { path: opts.tokenAuthFile } }),
+    ...(opts.oidc === undefined ? {} : { oidc: opts.oidc }),
     ...(storage !== undefined ? { storage } : {}),
     ...(bus !== undefined ? { bus } : {}),
   });

@@ -2,18 +2,27 @@
 // the in-process bus.
 import { afterAll, beforeAll, describe } from 'vitest';
 import { type Portico, startPortico } from './support/portico';
-import { authSuite } from './suites/auth';
+import { authFixtures, authSuite, type AuthFixtures } from './suites/auth';
 
 describe('auth (embedded)', () => {
   let portico: Portico | undefined;
+  let fixtures: AuthFixtures | undefined;
   beforeAll(async () => {
-    portico = await startPortico('embedded');
+    fixtures = await authFixtures();
+    portico = await startPortico('embedded', { env: fixtures.env });
   });
   afterAll(async () => {
     await portico?.stop(5_000);
+    fixtures?.cleanup();
   });
-  authSuite(() => {
-    if (!portico) throw new Error('portico did not start');
-    return portico;
-  });
+  authSuite(
+    () => {
+      if (!portico) throw new Error('portico did not start');
+      return portico;
+    },
+    () => {
+      if (!fixtures) throw new Error('no fixtures');
+      return fixtures;
+    },
+  );
 });

@@ -2,7 +2,7 @@
 // is initialised before express and @grpc/grpc-js are first required.
 import { Command, Option } from 'commander';
 import { admissionCommand } from '@portico/app-admission/command';
-import { authCommand } from '@portico/app-auth/command';
+import { authCommand, authnFlagOptions, authnSettings, type AuthnFlags } from '@portico/app-auth/command';
 import { gatewayCommand, minRequestTimeoutOption, parsePort, watchBookmarkIntervalOption } from '@portico/app-gateway/command';
 import { compactionIntervalOption, storageCommand } from '@portico/app-storage/command';
 import { initTracing } from '@portico/telemetry';
@@ -25,7 +25,7 @@ const portOption = (): Option =>
   new Option('--port <port>', 'HTTPS port of the API (0 picks a free one)').default(6443).argParser(parsePort);
 const hostOption = (): Option => new Option('--host <host>', 'HTTPS listen address').default('127.0.0.1');
 
-interface StartCommandOptions {
+interface StartCommandOptions extends AuthnFlags {
   dataDir: string;
   port: number;
   host: string;
@@ -39,7 +39,7 @@ export function porticoProgram(): Command {
     .description('Portico, a Kubernetes API server built as services')
     .showHelpAfterError();
 
-  program
+  const start = program
     .command('start')
     .description('run every service in this process on the embedded SQLite store')
     .addOption(dataDirOption())
@@ -47,23 +47,25 @@ export function porticoProgram(): Command {
     .addOption(hostOption())
     .addOption(minRequestTimeoutOption())
     .addOption(watchBookmarkIntervalOption())
-    .addOption(compactionIntervalOption())
-    .action(async (opts: StartCommandOptions) => {
-      const tracing = initTracing('portico');
-      const { startAllInOne } = await import('./start.js');
-      const cluster = await startAllInOne({
-        dataDir: opts.dataDir,
-        port: opts.port,
-        host: opts.host,
-        minRequestTimeoutSeconds: opts.minRequestTimeout,
-        watchBookmarkIntervalMs: opts.watchBookmarkInterval * 1000,
-        compactionIntervalMs: opts.compactionInterval * 1000,
-      });
-      ready(cluster.url, cluster.kubeconfigPath);
-      await untilSignal();
-      await cluster.close();
-      await tracing.shutdown();
+    .addOption(compactionIntervalOption());
+  for (const o of authnFlagOptions()) start.addOption(o);
+  start.action(async (opts: StartCommandOptions) => {
+    const tracing = initTracing('portico');
+    const { startAllInOne } = await import('./start.js');
+    const cluster = await startAllInOne({
+      dataDir: opts.dataDir,
+      port: opts.port,
+      host: opts.host,
+      minRequestTimeoutSeconds: opts.minRequestTimeout,
+      watchBookmarkIntervalMs: opts.watchBookmarkInterval * 1000,
+      compactionIntervalMs: opts.compactionInterval * 1000,
+      authn: authnSettings(opts),
     });
+    ready(cluster.url, cluster.kubeconfigPath);
+    await untilSignal();
+    await cluster.close();
+    await tracing.shutdown();
+  });
 
   program
     .command('start-distributed')

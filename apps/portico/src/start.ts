@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createAdmissionService } from '@portico/admission';
-import { createAuthService, ensureClusterPki } from '@portico/auth';
+import { createAuthService, ensureClusterPki, type OidcOptions } from '@portico/auth';
 import { createGateway } from '@portico/gateway';
 import { InProcessBus } from '@portico/proto';
 import { createStorageService } from '@portico/storage';
@@ -21,6 +21,8 @@ export interface StartOptions {
   watchBookmarkIntervalMs?: number;
   /** How often history is compacted; default 5 min, 0 = never. */
   compactionIntervalMs?: number;
+  /** kube-apiserver's authentication flags (--token-auth-file, --service-account-issuer, --oidc-*). */
+  authn?: { tokenAuthFile?: string; serviceAccountIssuer?: string; oidc?: OidcOptions };
 }
 
 export interface RunningCluster {
@@ -56,7 +58,13 @@ export async function startAllInOne(opts: StartOptions): Promise<RunningCluster>
       storage,
       bus,
       logger: createLogger({ service: 'auth' }),
-      serviceAccountTokens: { signingKeyPem: pki.serviceAccountKeyPem, publicKeyPems: [pki.serviceAccountPublicKeyPem] },
+      serviceAccountTokens: {
+        signingKeyPem: pki.serviceAccountKeyPem,
+        publicKeyPems: [pki.serviceAccountPublicKeyPem],
+        ...(opts.authn?.serviceAccountIssuer === undefined ? {} : { issuer: opts.authn.serviceAccountIssuer }),
+      },
+      ...(opts.authn?.tokenAuthFile === undefined ? {} : { tokenFile: { path: opts.authn.tokenAuthFile } }),
+      ...(opts.authn?.oidc === undefined ? {} : { oidc: opts.authn.oidc }),
     });
     closers.push(() => auth.close());
     const admission = createAdmissionService({ storage, bus });

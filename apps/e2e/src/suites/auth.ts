@@ -5,10 +5,12 @@
 // RBAC changes reach the auth service through storage and the event bus and the gateway caches
 // decisions for 5 s, so checks after a change poll until it is in force (no timing assertions).
 import { execFileSync, spawnSync } from 'node:child_process';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubectlBinaries, runKubectl, type RunResult } from '@portico/testing';
+import { SignJWT, exportJWK } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readKubeconfig, rawRequest, type KubeconfigCredentials } from '../support/https';
 import { type Portico, WORKSPACE_ROOT } from '../support/portico';
@@ -26,7 +28,41 @@ async function eventually(check: () => Promise<boolean>, what: string, timeoutMs
   }
 }
 
-export function authSuite(portico: () => Portico): void {
+/** A static token file and a test OIDC issuer, configured through Portico's environment. */
+export interface AuthFixtures {
+  env: Record<string, string>;
+  staticToken: string;
+  oidcToken(claims: Record<string, unknown>): Promise<string>;
+  cleanup(): void;
+}
+
+const oidcIssuer = 'https://oidc.e2e.portico.test';
+
+export async function authFixtures(): Promise<AuthFixtures> {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-e2e-authn-'));
+  const staticToken = `e2e-${uniqueSuffix()}-${uniqueSuffix()}`;
+  writeFileSync(join(dir, 'tokens.csv'), `${staticToken},alice,alice-uid,"ops,dev"\n`);
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'e2e', alg: 'RS256', use: 'sig' }] }));
+  const key: KeyObject = privateKey;
+  return {
+    env: {
+      PORTICO_TOKEN_AUTH_FILE: join(dir, 'tokens.csv'),
+      PORTICO_OIDC_ISSUER_URL: oidcIssuer,
+      PORTICO_OIDC_CLIENT_ID: 'portico',
+      PORTICO_OIDC_USERNAME_CLAIM: 'email',
+      PORTICO_OIDC_GROUPS_CLAIM: 'groups',
+      PORTICO_OIDC_GROUPS_PREFIX: 'oidc:',
+      PORTICO_OIDC_JWKS_FILE: join(dir, 'jwks.json'),
+    },
+    staticToken,
+    oidcToken: (claims) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'e2e' }).setIssuer(oidcIssuer).setAudience('portico').setIssuedAt().setExpirationTime('10m').setSubject('s-1').sign(key),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export function authSuite(portico: () => Portico, fixtures: () => AuthFixtures): void {
   let bin = '';
   let dir = '';
   let admin = '';
@@ -166,6 +202,24 @@ export function authSuite(portico: () => Portico): void {
     // Successful token authentications are cached for 10 s, as in kube-apiserver.
     await eventually(async () => (await as(bot, ['auth', 'whoami'])).code !== 0, 'token of a deleted ServiceAccount');
     expect(await fails(bot, ['auth', 'whoami'])).toBe('error: You must be logged in to the server (Unauthorized)');
+  });
+
+  it('a static token file user and an OIDC user authenticate, and RBAC applies to them', async () => {
+    const alice = tokenKubeconfig('alice.kubeconfig', fixtures().staticToken);
+    expect(await ok(alice, ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo}'])).toBe(
+      '{"groups":["ops","dev","system:authenticated"],"uid":"alice-uid","username":"alice"}',
+    );
+    const oidc = tokenKubeconfig('oidc.kubeconfig', await fixtures().oidcToken({ email: 'erin@example.com', email_verified: true, groups: ['readers'] }));
+    expect(await ok(oidc, ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username} {.status.userInfo.groups}'])).toBe(
+      'erin@example.com ["oidc:readers","system:authenticated"]',
+    );
+    expect(await fails(oidc, ['get', 'configmaps', '-n', ns])).toContain(
+      `Error from server (Forbidden): configmaps is forbidden: User "erin@example.com" cannot list resource "configmaps" in API group "" in the namespace "${ns}"`,
+    );
+    await ok(admin, ['create', 'rolebinding', 'oidc-readers', '--clusterrole=view', '--group=oidc:readers', '-n', ns]);
+    await eventually(async () => (await as(oidc, ['get', 'configmaps', 'c1', '-n', ns])).code === 0, 'the OIDC group binding');
+    const wrong = tokenKubeconfig('wrong.kubeconfig', `${fixtures().staticToken}x`);
+    expect(await fails(wrong, ['auth', 'whoami'])).toBe('error: You must be logged in to the server (Unauthorized)');
   });
 
   it('anonymous requests get the public paths and nothing else', async () => {
