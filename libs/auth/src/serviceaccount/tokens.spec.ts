@@ -10,12 +10,12 @@ const pems = () => {
   return { key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), pub: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 };
 
-function storageWith(objects: Record<string, { uid: string }>): StorageServicePort {
+function storageWith(objects: Record<string, { uid: string; data?: Record<string, string> }>): StorageServicePort {
   return {
     get: async (req: GetRequest) => {
       const o = objects[`${req.ref?.resource}/${req.ref?.namespace}/${req.ref?.name}`];
       if (o === undefined) return { object: Buffer.alloc(0), status: { code: 404, reason: 'NotFound', message: 'not found', details: undefined } };
-      return { object: Buffer.from(JSON.stringify({ metadata: { name: req.ref?.name, uid: o.uid } })), status: undefined };
+      return { object: Buffer.from(JSON.stringify({ metadata: { name: req.ref?.name, uid: o.uid }, data: o.data })), status: undefined };
     },
   } as unknown as StorageServicePort;
 }
@@ -27,6 +27,7 @@ const issueReq = (extra: Partial<Parameters<ServiceAccountTokens['issue']>[0]> =
   audiences: [],
   expirationSeconds: '0',
   boundObject: undefined,
+  legacySecretName: '',
   ...extra,
 });
 
@@ -80,6 +81,26 @@ describe('service-account tokens', () => {
     expect((await tokens.verify('not-a-jwt', [], storage)).kind).toBe('not-mine');
     const short = await tokens.issue(issueReq({ expirationSeconds: '599' }));
     expect(short.status).toMatchObject({ code: 422, message: 'spec.expirationSeconds: Invalid value: 599: may not specify a duration less than 10 minutes' });
+  });
+
+  it('issues legacy Secret tokens that stay valid while their Secret holds them', async () => {
+    const r = await tokens.issue(issueReq({ legacySecretName: 'bot-token', expirationSeconds: '1' }));
+    expect(r.expirationTimestamp).toBe('');
+    const payload = JSON.parse(Buffer.from(r.token.split('.')[1] as string, 'base64url').toString()) as Record<string, unknown>;
+    expect(payload).toEqual({
+      iss: 'kubernetes/serviceaccount',
+      sub: 'system:serviceaccount:team:bot',
+      'kubernetes.io/serviceaccount/namespace': 'team',
+      'kubernetes.io/serviceaccount/secret.name': 'bot-token',
+      'kubernetes.io/serviceaccount/service-account.name': 'bot',
+      'kubernetes.io/serviceaccount/service-account.uid': 'sa-uid',
+    });
+    const holding = storageWith({ 'serviceaccounts/team/bot': { uid: 'sa-uid' }, 'secrets/team/bot-token': { uid: 's', data: { token: Buffer.from(r.token).toString('base64') } } });
+    const v = await tokens.verify(r.token, [], holding);
+    expect(v.kind === 'user' && v.user.username).toBe('system:serviceaccount:team:bot');
+    const emptied = storageWith({ 'serviceaccounts/team/bot': { uid: 'sa-uid' }, 'secrets/team/bot-token': { uid: 's', data: {} } });
+    expect((await tokens.verify(r.token, [], emptied)).kind).toBe('invalid');
+    expect((await tokens.verify(r.token, ['vault'], holding)).kind).toBe('invalid');
   });
 
   it('authenticates through the auth service, and an invalid token is a plain failure', async () => {

@@ -3,7 +3,7 @@
 // (TokenRequest defaults). Tokens are ES256 (or RS256 for an RSA key) JWTs signed with the
 // cluster's key; every auth replica verifies them with the public key and then checks that the
 // service account (and the object the token is bound to) still exists with the same UID.
-import { createHash, createPrivateKey, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type {
   IssueServiceAccountTokenRequest,
@@ -14,6 +14,9 @@ import type {
 } from '@portico/proto';
 
 export const defaultIssuer = 'https://kubernetes.default.svc.cluster.local';
+/** The issuer of the tokens kept in kubernetes.io/service-account-token Secrets. */
+export const legacyIssuer = 'kubernetes/serviceaccount';
+const legacyClaim = (k: string) => `kubernetes.io/serviceaccount/${k}`;
 export const defaultExpirationSeconds = 3600;
 export const minExpirationSeconds = 600;
 const maxExpirationSeconds = 2 ** 32;
@@ -107,6 +110,7 @@ export class ServiceAccountTokens {
 
   /** Signs a token for a service account the caller has found (and, when bound, its object). */
   async issue(req: IssueServiceAccountTokenRequest): Promise<IssueServiceAccountTokenResponse> {
+    if (req.legacySecretName !== '') return this.issueLegacy(req);
     let seconds = Number(req.expirationSeconds);
     if (!Number.isFinite(seconds) || seconds === 0) seconds = defaultExpirationSeconds;
     if (seconds < minExpirationSeconds) {
@@ -140,6 +144,58 @@ export class ServiceAccountTokens {
     return { token, expirationTimestamp: new Date(exp * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'), audiences, status: undefined };
   }
 
+  /** pkg/serviceaccount/legacy.go: no audience, no expiry; valid while its Secret holds it. */
+  private async issueLegacy(req: IssueServiceAccountTokenRequest): Promise<IssueServiceAccountTokenResponse> {
+    const token = await new SignJWT({
+      [legacyClaim('namespace')]: req.namespace,
+      [legacyClaim('secret.name')]: req.legacySecretName,
+      [legacyClaim('service-account.name')]: req.serviceAccountName,
+      [legacyClaim('service-account.uid')]: req.serviceAccountUid,
+    })
+      .setProtectedHeader({ alg: this.alg, kid: this.kid })
+      .setIssuer(legacyIssuer)
+      .setSubject(serviceAccountUsername(req.namespace, req.serviceAccountName))
+      .sign(this.signingKey);
+    return { token, expirationTimestamp: '', audiences: [], status: undefined };
+  }
+
+  private async verifyLegacy(token: string, requestAudiences: readonly string[], storage: StorageServicePort | undefined): Promise<TokenVerdict> {
+    let payload: JWTPayload | undefined;
+    for (const { key } of this.publicKeys) {
+      try {
+        payload = (await jwtVerify(token, key, { issuer: legacyIssuer, algorithms: ['ES256', 'RS256'], currentDate: new Date(this.now()) })).payload;
+        break;
+      } catch (e) {
+        if (e instanceof joseErrors.JWSSignatureVerificationFailed) continue;
+        return { kind: 'invalid', reason: e instanceof Error ? e.message : String(e) };
+      }
+    }
+    if (payload === undefined) return { kind: 'invalid', reason: 'invalid signature' };
+    // Legacy tokens carry no audience: they are good for the API server's own audiences only.
+    const audiences = requestAudiences.length > 0 ? requestAudiences.filter((a) => this.apiAudiences.includes(a)) : this.apiAudiences;
+    if (audiences.length === 0) return { kind: 'invalid', reason: 'token audiences do not match' };
+    const claim = (k: string) => (typeof payload[legacyClaim(k)] === 'string' ? (payload[legacyClaim(k)] as string) : '');
+    const namespace = claim('namespace');
+    const name = claim('service-account.name');
+    const uid = claim('service-account.uid');
+    const secretName = claim('secret.name');
+    if (namespace === '' || name === '' || secretName === '' || payload.sub !== serviceAccountUsername(namespace, name)) return { kind: 'invalid', reason: 'token has no service account claims' };
+    if (storage === undefined) return { kind: 'invalid', reason: 'service account lookup unavailable' };
+    const secret = await storage.get({ ref: { group: '', resource: 'secrets', namespace, name: secretName }, resourceVersion: '' }, { deadline: Date.now() + 5_000 });
+    if (secret.status !== undefined && secret.status.code !== 0) return { kind: 'invalid', reason: 'Token has been invalidated' };
+    let held = Buffer.alloc(0);
+    try {
+      const data = (JSON.parse(Buffer.from(secret.object).toString('utf8')) as { data?: Record<string, string> }).data ?? {};
+      held = Buffer.from(data['token'] ?? '', 'base64');
+    } catch {
+      /* no token held */
+    }
+    const presented = Buffer.from(token, 'utf8');
+    if (held.length !== presented.length || !timingSafeEqual(held, presented)) return { kind: 'invalid', reason: 'Token has been invalidated' };
+    if (!(await objectExists(storage, 'serviceaccounts', namespace, name, uid))) return { kind: 'invalid', reason: 'Token has been invalidated' };
+    return { kind: 'user', user: { username: payload.sub, uid, groups: serviceAccountGroups(namespace), extra: {} }, audiences };
+  }
+
   /**
    * Verifies a bearer token. A token that is not a JWT of this issuer is not-mine (another
    * authenticator may know it); anything else that fails is invalid.
@@ -153,6 +209,7 @@ export class ServiceAccountTokens {
     } catch {
       return { kind: 'not-mine' };
     }
+    if (payloadIssuer === legacyIssuer) return this.verifyLegacy(token, requestAudiences, storage);
     if (payloadIssuer !== this.issuer) return { kind: 'not-mine' };
     const audiences = requestAudiences.length > 0 ? requestAudiences : this.apiAudiences;
     let payload: JWTPayload | undefined;

@@ -88,7 +88,7 @@ export async function serveServiceAccountToken(a: ServeTokenArgs): Promise<void>
   let issued;
   try {
     issued = await a.auth.issueServiceAccountToken(
-      { namespace: a.namespace, serviceAccountName: a.name, serviceAccountUid: saUid, audiences, expirationSeconds: String(seconds), boundObject: bound },
+      { namespace: a.namespace, serviceAccountName: a.name, serviceAccountUid: saUid, audiences, expirationSeconds: String(seconds), boundObject: bound, legacySecretName: '' },
       a.ctx,
     );
   } catch (e) {

@@ -468,6 +468,7 @@ describe('gRPC auth and admission adapters', () => {
         audiences: ['a'],
         expirationSeconds: '600',
         boundObject: { kind: 'Pod', apiVersion: 'v1', name: 'p', uid: 'u2' },
+        legacySecretName: '',
       });
       expect(token).toMatchObject({ token: 't-bot', audiences: ['a'] });
       const rules = await authClient.rulesFor({ user, namespace: 'ns' });

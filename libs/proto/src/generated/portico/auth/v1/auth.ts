@@ -83,7 +83,14 @@ export interface IssueServiceAccountTokenRequest {
   audiences: string[];
   /** 0: the default (one hour); below ten minutes is refused. */
   expirationSeconds: string;
-  boundObject?: BoundObjectReference | undefined;
+  boundObject?:
+    | BoundObjectReference
+    | undefined;
+  /**
+   * Set for the legacy token of a kubernetes.io/service-account-token Secret: a token that never
+   * expires and is valid while that Secret holds it (audiences and expiration are ignored).
+   */
+  legacySecretName: string;
 }
 
 export interface IssueServiceAccountTokenResponse {
@@ -642,6 +649,7 @@ function createBaseIssueServiceAccountTokenRequest(): IssueServiceAccountTokenRe
     audiences: [],
     expirationSeconds: "0",
     boundObject: undefined,
+    legacySecretName: "",
   };
 }
 
@@ -664,6 +672,9 @@ export const IssueServiceAccountTokenRequest: MessageFns<IssueServiceAccountToke
     }
     if (message.boundObject !== undefined) {
       BoundObjectReference.encode(message.boundObject, writer.uint32(50).fork()).join();
+    }
+    if (message.legacySecretName !== "") {
+      writer.uint32(58).string(message.legacySecretName);
     }
     return writer;
   },
@@ -729,6 +740,14 @@ export const IssueServiceAccountTokenRequest: MessageFns<IssueServiceAccountToke
             message.boundObject = BoundObjectReference.decode(reader, reader.uint32());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.legacySecretName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -754,6 +773,7 @@ export const IssueServiceAccountTokenRequest: MessageFns<IssueServiceAccountToke
     message.boundObject = (object.boundObject !== undefined && object.boundObject !== null)
       ? BoundObjectReference.fromPartial(object.boundObject)
       : undefined;
+    message.legacySecretName = object.legacySecretName ?? "";
     return message;
   },
 };
