@@ -3,7 +3,7 @@
 // node:https, the TLS peer verified against the webhook's caBundle (system roots without one), the
 // time limit the smaller of timeoutSeconds and what is left of the request, errors worded as
 // client-go words them so that kube-apiserver's messages come out unchanged.
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { injectTraceContext } from '@portico/telemetry';
 import type { ServiceReference, WebhookClientConfig } from './types';
 
@@ -115,8 +115,29 @@ function transportError(e: NodeJS.ErrnoException, url: URL): string {
 
 const maxResponseBytes = 3 * 1024 * 1024;
 
+/**
+ * Connections to webhooks are kept alive and reused, as client-go's transport does; the agent
+ * pools them per host, port, CA and server name, so webhooks never share a connection they
+ * should not.
+ */
+// Idle sockets close before Node's default server keep-alive (5 s) would close them under us.
+const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 32, timeout: 4_000 });
+
 /** POSTs the review; resolves with the decoded body, rejects with the reason text of ErrCallingWebhook. */
-export function postReview(target: WebhookTarget, review: unknown, timeoutMs: number): Promise<unknown> {
+export async function postReview(target: WebhookTarget, review: unknown, timeoutMs: number): Promise<unknown> {
+  const started = Date.now();
+  try {
+    return await postOnce(target, review, timeoutMs);
+  } catch (e) {
+    // A kept-alive connection the server closed just as it was reused: once more on a new one.
+    if (e instanceof StaleConnection) return postOnce(target, review, timeoutMs - (Date.now() - started));
+    throw e;
+  }
+}
+
+class StaleConnection extends Error {}
+
+function postOnce(target: WebhookTarget, review: unknown, timeoutMs: number): Promise<unknown> {
   const body = Buffer.from(JSON.stringify(review));
   const headers: Record<string, string | number> = {
     'Content-Type': 'application/json',
@@ -133,7 +154,7 @@ export function postReview(target: WebhookTarget, review: unknown, timeoutMs: nu
     headers,
     ...(target.ca !== undefined ? { ca: target.ca } : {}),
     ...(target.servername !== undefined ? { servername: target.servername } : {}),
-    agent: false,
+    agent,
   };
   const prefix = `failed to call webhook: Post ${JSON.stringify(target.display)}: `;
   return new Promise((resolve, reject) => {
@@ -178,7 +199,9 @@ export function postReview(target: WebhookTarget, review: unknown, timeoutMs: nu
       req.destroy();
       finish(() => reject(new Error(`${prefix}context deadline exceeded`)));
     }, timeoutMs);
-    req.on('error', (e: NodeJS.ErrnoException) => finish(() => reject(new Error(`${prefix}${transportError(e, target.url)}`))));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      finish(() => reject(req.reusedSocket && e.code === 'ECONNRESET' ? new StaleConnection() : new Error(`${prefix}${transportError(e, target.url)}`))),
+    );
     req.end(body);
   });
 }
