@@ -1,33 +1,11 @@
 // Service ClusterIP and NodePort allocation through the whole embedded stack (gateway, admission,
 // SQLite storage), over HTTPS with the admin certificate, as a client sees it.
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
-import { request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAllInOne, type RunningCluster } from './start';
-
-interface Reply {
-  code: number;
-  body: Record<string, unknown>;
-}
+import { startEmbedded, type EmbeddedPortico } from './test-support/embedded';
 
 describe('service allocation (embedded shape)', () => {
-  let dir: string;
-  let cluster: RunningCluster;
-  let tls: { key: string; cert: string; ca: string };
-
-  const call = (method: string, path: string, body?: unknown): Promise<Reply> =>
-    new Promise((resolve, reject) => {
-      const url = new URL(path, cluster.url);
-      const req = request(url, { method, ...tls, headers: { 'content-type': 'application/json' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ code: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown> }));
-      });
-      req.on('error', reject);
-      req.end(body === undefined ? undefined : JSON.stringify(body));
-    });
+  let portico: EmbeddedPortico;
+  const call = (method: string, path: string, body?: unknown) => portico.call(method, path, body);
 
   const service = (name: string, type: string, nodePort?: number) => ({
     apiVersion: 'v1',
@@ -37,15 +15,11 @@ describe('service allocation (embedded shape)', () => {
   });
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'portico-svc-'));
-    cluster = await startAllInOne({ dataDir: dir, host: '127.0.0.1', port: 0 });
-    const pki = join(dir, 'pki');
-    tls = { key: await readFile(join(pki, 'admin.key'), 'utf8'), cert: await readFile(join(pki, 'admin.crt'), 'utf8'), ca: await readFile(join(pki, 'ca.crt'), 'utf8') };
+    portico = await startEmbedded('portico-svc-');
   });
 
   afterAll(async () => {
-    await cluster?.close();
-    await rm(dir, { recursive: true, force: true });
+    await portico?.stop();
   });
 
   it('gives a ClusterIP service an address from 10.96.0.0/12, held by an IPAddress object, released on delete', async () => {

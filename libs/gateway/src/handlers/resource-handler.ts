@@ -15,9 +15,12 @@ import {
 } from '@portico/api';
 import {
   ensureObjectNamespaceMatchesRequestNamespace,
+  dropUnknownFields,
   goJsonSyntaxError,
   jsonKind,
   managerOrUserAgent,
+  strictDecodingErrorText,
+  type FieldValidation,
   type ResourceDescriptor,
 } from '@portico/registry';
 import type { AuthServicePort } from '@portico/proto';
@@ -108,7 +111,7 @@ function internalPackage(group: string): string {
  * The object in a create or update body, with its apiVersion/kind checked against the URL the way
  * kube-apiserver's decoder and create handler check them (same outcomes, same messages).
  */
-function decodeObject(api: ApiResources, desc: ResourceDescriptor, ctx: RequestContext, req: IncomingMessage): KubeObject {
+function decodeObject(api: ApiResources, desc: ResourceDescriptor, ctx: RequestContext, req: IncomingMessage, fieldValidation: FieldValidation): KubeObject {
   const body = ctx.body ?? Buffer.alloc(0);
   const contentType = parseMediaType(req.headers['content-type'] ?? 'application/json').type;
   const unrecognized = (why: string) =>
@@ -142,6 +145,15 @@ function decodeObject(api: ApiResources, desc: ResourceDescriptor, ctx: RequestC
   }
   obj.apiVersion = gv;
   obj.kind = desc.kind;
+  // Decoding into the typed object drops what its schema does not declare; fieldValidation decides
+  // whether the client hears about it (Strict: 400, Warn: Warning headers, Ignore: silently).
+  const unknown = dropUnknownFields(desc.group, desc.version, desc.kind, obj as JsonObject);
+  if (unknown.length > 0) {
+    if (fieldValidation === 'Strict') {
+      throw statusErrors.badRequest(`${desc.kind} in version "${gv}" cannot be handled as a ${desc.kind}: ${strictDecodingErrorText(unknown)}`);
+    }
+    if (fieldValidation === 'Warn') ctx.warnings.push(...unknown.map((p) => `unknown field ${JSON.stringify(p)}`));
+  }
   const decodeError = desc.strategy.decodeError?.(obj);
   if (decodeError !== undefined) {
     throw statusErrors.badRequest(`${desc.kind} in version "${gv}" cannot be handled as a ${desc.kind}: ${decodeError}`);
@@ -291,14 +303,14 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       case 'create': {
         if (info.name !== '') throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, 'create');
         const o = writeOptions('CreateOptions');
-        const obj = decodeObject(deps.api, desc, ctx, req);
+        const obj = decodeObject(deps.api, desc, ctx, req, parseWriteOptions(q, 'CreateOptions').fieldValidation);
         ensureObjectNamespaceMatchesRequestNamespace(desc, obj, namespace);
         const created = await deps.store.create(desc, namespace, obj, o);
         return send(res, ctx, format, 201, fromStorageObject(desc, created));
       }
       case 'update': {
         const o = writeOptions('UpdateOptions');
-        const obj = decodeObject(deps.api, desc, ctx, req);
+        const obj = decodeObject(deps.api, desc, ctx, req, parseWriteOptions(q, 'CreateOptions').fieldValidation);
         ensureObjectNamespaceMatchesRequestNamespace(desc, obj, namespace);
         const objName = obj.metadata?.name ?? '';
         if (objName !== info.name) {
