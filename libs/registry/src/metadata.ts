@@ -239,7 +239,8 @@ export function beforeUpdate(desc: ResourceDescriptor, obj: KubeObject, old: Kub
   if (typeof oldMeta.generation === 'number') m.generation = oldMeta.generation;
   else delete m.generation;
   strategy.prepareForUpdate(obj, old);
-  const isMainResource = ctx.subresource === undefined || ctx.subresource === '';
+  // A subresource without its own strategy (scale) writes through the kind's: its spec changes count.
+  const isMainResource = strategy === desc.strategy;
   if (strategy.tracksGeneration && isMainResource && !deepEqualJson(withoutMetadataAndStatus(obj), withoutMetadataAndStatus(old))) {
     metaOf(obj).generation = (typeof oldMeta.generation === 'number' ? oldMeta.generation : 0) + 1;
   }
