@@ -1,9 +1,12 @@
 // `npm run bench`: Portico's write and read throughput as ratios against baselines measured in
 // the same run on the same machine (raw etcd through etcd3, raw node:http), so figures from
-// different machines compare. Starts its own etcd and NATS on free loopback ports in a temp dir,
-// and Portico in both shapes; every loop is bounded in count and in time; nothing leaves loopback.
+// different machines compare; then watch (watch.ts): 1,000 watchers over two gateways of the
+// distributed shape under 100 writes/s, against one etcd watch per watcher through etcd3. Starts
+// its own etcd and NATS on free loopback ports in a temp dir, and Portico in both shapes; every
+// loop is bounded in count and in time; nothing leaves loopback.
 //
-//   npm run bench [-- --duration 10 --connections 64 --shapes embedded,distributed]
+//   npm run bench [-- --duration 10 --connections 64 --shapes embedded,distributed --benches throughput,watch
+//                     --watchers 1000 --watch-rate 100 --watch-duration 20 --ramp-step 3 --watch-baseline 5]
 //
 // Writes .bench/bench-<time>.json and .bench/latest.json and prints a markdown block for the README.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -16,6 +19,7 @@ import { Etcd3 } from 'etcd3';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { type KubeconfigCredentials, type Portico, readKubeconfig, type Shape, startPortico, WORKSPACE_ROOT } from '@portico/e2e';
 import { ensureServerBinaries, startEtcd, startNats } from '../test/servers.mjs';
+import { benchWatch, type LatencyFigures, type WatchArgs, type WatchReport } from './watch';
 
 // autocannon ships no types; this is the part of its API used here.
 interface CannonRequest {
@@ -53,23 +57,49 @@ interface CannonTracker {
 type Autocannon = (opts: CannonOptions, cb: (err: Error | null, res: CannonResult) => void) => CannonTracker;
 const autocannon = require('autocannon') as Autocannon;
 
+type Bench = 'throughput' | 'watch';
+
 interface Args {
   durationSec: number;
   connections: number;
   shapes: Shape[];
+  benches: Bench[];
+  watch: WatchArgs;
 }
 
+const KNOWN_ARGS =
+  '--duration <s>, --connections <n>, --shapes embedded,distributed, --benches throughput,watch, ' +
+  '--watchers <n>, --watch-rate <writes/s>, --watch-duration <s>, --ramp-step <s, 0: no ramp>, --watch-baseline <s, 0: none>';
+
 function parseArgs(argv: string[]): Args {
-  const args: Args = { durationSec: 10, connections: 64, shapes: ['embedded', 'distributed'] };
+  const args: Args = {
+    durationSec: 10,
+    connections: 64,
+    shapes: ['embedded', 'distributed'],
+    benches: ['throughput', 'watch'],
+    // 1,000 watchers over two gateways at 100 writes/s, sized to take about a minute on 2 cores;
+    // issue 4's figures are `--watch-duration 30`.
+    watch: { watchers: 1000, rate: 100, durationSec: 20, rampStepSec: 3, baselineSec: 5 },
+  };
+  const num = (v: string, lo: number, hi: number): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`not a number: ${v} (known: ${KNOWN_ARGS})`);
+    return Math.min(hi, Math.max(lo, n));
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = (argv[i] ?? '').split('=', 2);
     const value = (): string => inline ?? argv[++i] ?? '';
-    if (flag === '--duration') args.durationSec = Math.min(120, Math.max(1, Number(value())));
-    else if (flag === '--connections') args.connections = Math.min(512, Math.max(1, Number(value())));
+    if (flag === '--duration') args.durationSec = num(value(), 1, 120);
+    else if (flag === '--connections') args.connections = num(value(), 1, 512);
     else if (flag === '--shapes') args.shapes = value().split(',').filter((s): s is Shape => s === 'embedded' || s === 'distributed');
-    else throw new Error(`unknown argument ${argv[i]} (known: --duration <s>, --connections <n>, --shapes embedded,distributed)`);
+    else if (flag === '--benches') args.benches = value().split(',').filter((s): s is Bench => s === 'throughput' || s === 'watch');
+    else if (flag === '--watchers') args.watch.watchers = num(value(), 2, 20_000);
+    else if (flag === '--watch-rate') args.watch.rate = num(value(), 1, 5_000);
+    else if (flag === '--watch-duration') args.watch.durationSec = num(value(), 1, 600);
+    else if (flag === '--ramp-step') args.watch.rampStepSec = num(value(), 0, 60);
+    else if (flag === '--watch-baseline') args.watch.baselineSec = num(value(), 0, 600);
+    else throw new Error(`unknown argument ${argv[i]} (known: ${KNOWN_ARGS})`);
   }
-  if (!Number.isFinite(args.durationSec) || !Number.isFinite(args.connections)) throw new Error('--duration and --connections take numbers');
   return args;
 }
 
@@ -295,8 +325,9 @@ export interface BenchReport {
   date: string;
   machine: { cpus: number; cpuModel: string; node: string; platform: string };
   settings: Args;
-  baselines: { etcdPut: Measurement; nodeHttp: Measurement };
+  baselines?: { etcdPut: Measurement; nodeHttp: Measurement };
   portico: Partial<Record<Shape, ShapeResult>>;
+  watch?: WatchReport;
 }
 
 function fmt(n: number | undefined, digits = 0): string {
@@ -304,7 +335,7 @@ function fmt(n: number | undefined, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
-function markdown(r: BenchReport): string {
+function throughputMarkdown(r: BenchReport, baselines: NonNullable<BenchReport['baselines']>): string[] {
   const lines = [
     `Measured by \`npm run bench\` on ${r.date.slice(0, 10)}: ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}, ` +
       `${r.settings.connections} concurrent clients, ${r.settings.durationSec} s per write measurement, loopback only. ` +
@@ -315,7 +346,7 @@ function markdown(r: BenchReport): string {
   ];
   const row = (m: Measurement, vsEtcd?: number, vsHttp?: number): string =>
     `| ${m.what} | ${fmt(m.opsPerSec)} | ${fmt(m.p50Ms, 1)} | ${fmt(m.p99Ms, 1)} | ${m.failed} | ${vsEtcd === undefined ? '' : fmt(vsEtcd, 3)} | ${vsHttp === undefined ? '' : fmt(vsHttp, 3)} |`;
-  lines.push(row(r.baselines.etcdPut), row(r.baselines.nodeHttp));
+  lines.push(row(baselines.etcdPut), row(baselines.nodeHttp));
   for (const shape of r.settings.shapes) {
     const s = r.portico[shape];
     if (!s || s.error) {
@@ -323,9 +354,55 @@ function markdown(r: BenchReport): string {
       continue;
     }
     if (s.create) lines.push(row(s.create, s.createVsEtcd, s.createVsNodeHttp));
-    if (s.get) lines.push(row(s.get, s.get.opsPerSec / r.baselines.etcdPut.opsPerSec, s.get.opsPerSec / r.baselines.nodeHttp.opsPerSec));
+    if (s.get) lines.push(row(s.get, s.get.opsPerSec / baselines.etcdPut.opsPerSec, s.get.opsPerSec / baselines.nodeHttp.opsPerSec));
   }
-  return lines.join('\n');
+  return lines;
+}
+
+function watchMarkdown(r: BenchReport, w: WatchReport): string[] {
+  const a = w.settings;
+  const lines = [
+    `Watch, measured by \`npm run bench\` on ${r.date.slice(0, 10)} (${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}, loopback): ` +
+      `${fmt(a.watchers)} watchers on one resource (ConfigMaps in one namespace), half on each of two gateways (distributed shape, ` +
+      `NATS), ${fmt(a.rate)} writes/s (unconditional PUTs through the gateways) for ${a.durationSec} s. Latency over every delivery: ` +
+      `from the write's acknowledgement to the watcher's receipt (0 when the event arrived first), and from the commit (when a ` +
+      `direct etcd watch in the writer saw the revision) to the receipt. The baseline: the same watchers as one etcd watch each ` +
+      `through etcd3, ${fmt(a.rate)} puts/s for ${a.baselineSec} s straight into etcd.`,
+    '',
+    '| watch measurement | writes/s | deliveries | lost | p50 / p99 ms from ack | p50 / p99 ms from commit | write p50 / p99 ms |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  const pair = (x: number | undefined, y: number | undefined): string => (x === undefined ? '' : `${fmt(x, 1)} / ${fmt(y, 1)}`);
+  const row = (what: string, f: LatencyFigures): string =>
+    `| ${what} | ${fmt(f.writesPerSec)} | ${fmt(f.delivered)} | ${f.lost} | ${pair(f.p50Ms, f.p99Ms)} | ${pair(f.fromCommitP50Ms, f.fromCommitP99Ms)} | ${pair(f.writeP50Ms, f.writeP99Ms)} |`;
+  if (w.portico) lines.push(row(`Portico, ${fmt(a.watchers)} watchers over 2 gateways (writes through the gateways)`, w.portico));
+  else lines.push(`| Portico | not measured: ${(w.error ?? 'skipped').split('\n')[0]?.slice(0, 120)} | | | | | |`);
+  if (w.etcd) lines.push(row(`raw etcd, ${fmt(a.watchers)} watches through etcd3 (puts straight into etcd)`, w.etcd));
+  if (w.portico) {
+    const p = w.portico;
+    lines.push('');
+    lines.push(
+      `Gateway memory per watcher: ${fmt(p.memoryPerWatcherKiB, 1)} KiB (RSS of both gateways ${p.gatewayRssMiB.before.map((m) => fmt(m)).join(' + ')} MiB idle → ` +
+        `${p.gatewayRssMiB.after.map((m) => fmt(m)).join(' + ')} MiB with every watcher connected). Streams ended by a gateway and resumed: ${p.resumed}.`,
+    );
+    if (p.ceiling) {
+      lines.push(
+        `Ceiling: ${fmt(p.ceiling.eventsPerSec)} events/s on the resource (${fmt(p.ceiling.deliveriesPerSec)} deliveries/s) with every watcher keeping up ` +
+          `(p99 from the put's acknowledgement ≤ 1 s, nothing missing 5 s later), ${p.ceiling.bound}; writes straight into etcd, ` +
+          `${a.rampStepSec} s per step, doubling from a quarter of the steady rate, then halfway between the last two: ` +
+          p.ceiling.steps.map((s) => `${fmt(s.writesPerSec)}/s → p99 ${fmt(s.p99Ms)} ms${s.lost > 0 ? `, ${fmt(s.lost)} late` : ''}`).join('; ') +
+          '.',
+      );
+    }
+  }
+  return lines;
+}
+
+function markdown(r: BenchReport): string {
+  const parts: string[][] = [];
+  if (r.baselines) parts.push(throughputMarkdown(r, r.baselines));
+  if (r.watch) parts.push(watchMarkdown(r, r.watch));
+  return parts.map((p) => p.join('\n')).join('\n\n');
 }
 
 async function main(): Promise<number> {
@@ -355,62 +432,82 @@ async function main(): Promise<number> {
     process.env['PORTICO_TEST_NATS'] = nats.url;
     say(`bench: etcd ${etcd.url}, nats ${nats.url}, ${args.connections} connections, ${args.durationSec} s`);
 
-    say('bench: raw etcd puts…');
-    const etcdPut = await benchEtcdPuts(etcd.url, args.connections, args.durationSec);
-    say('bench: raw node:http…');
-    const nodeHttp = await benchNodeHttp(args.connections, args.durationSec);
-
     const report: BenchReport = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${process.platform}/${process.arch}` },
       settings: args,
-      baselines: { etcdPut, nodeHttp },
       portico: {},
     };
 
-    for (const shape of args.shapes) {
-      say(`bench: Portico ${shape}…`);
-      let portico: Portico | undefined;
-      try {
-        portico = await startPortico(shape, { env: { PORTICO_LOG_LEVEL: 'warn' } });
-        const p = portico;
-        cleanups.push(() => p.stop());
-        const { create, get } = await benchPortico(portico, args.connections, args.durationSec);
-        report.portico[shape] = {
-          create,
-          get,
-          createVsEtcd: create.opsPerSec / etcdPut.opsPerSec,
-          createVsNodeHttp: create.opsPerSec / nodeHttp.opsPerSec,
-        };
-      } catch (e) {
-        report.portico[shape] = { error: e instanceof Error ? e.message : String(e) };
-        say(`bench: Portico ${shape} not measured: ${report.portico[shape]?.error}`);
-      } finally {
-        await portico?.stop();
+    if (args.benches.includes('throughput')) {
+      say('bench: raw etcd puts…');
+      const etcdPut = await benchEtcdPuts(etcd.url, args.connections, args.durationSec);
+      say('bench: raw node:http…');
+      const nodeHttp = await benchNodeHttp(args.connections, args.durationSec);
+      report.baselines = { etcdPut, nodeHttp };
+
+      for (const shape of args.shapes) {
+        say(`bench: Portico ${shape}…`);
+        let portico: Portico | undefined;
+        try {
+          portico = await startPortico(shape, { env: { PORTICO_LOG_LEVEL: 'warn' } });
+          const p = portico;
+          cleanups.push(() => p.stop());
+          const { create, get } = await benchPortico(portico, args.connections, args.durationSec);
+          report.portico[shape] = {
+            create,
+            get,
+            createVsEtcd: create.opsPerSec / etcdPut.opsPerSec,
+            createVsNodeHttp: create.opsPerSec / nodeHttp.opsPerSec,
+          };
+        } catch (e) {
+          report.portico[shape] = { error: e instanceof Error ? e.message : String(e) };
+          say(`bench: Portico ${shape} not measured: ${report.portico[shape]?.error}`);
+        } finally {
+          await portico?.stop();
+        }
+      }
+
+      say('');
+      say(
+        [
+          'measurement'.padEnd(62),
+          'ops/s'.padStart(10),
+          'p50 ms'.padStart(8),
+          'p99 ms'.padStart(8),
+          'failed'.padStart(8),
+        ].join(' '),
+      );
+      const all = [etcdPut, nodeHttp, ...args.shapes.flatMap((s) => [report.portico[s]?.create, report.portico[s]?.get])].filter(
+        (m): m is Measurement => m !== undefined,
+      );
+      for (const m of all) {
+        say([m.what.padEnd(62), fmt(m.opsPerSec).padStart(10), fmt(m.p50Ms, 1).padStart(8), fmt(m.p99Ms, 1).padStart(8), String(m.failed).padStart(8)].join(' '));
+      }
+      say('');
+      for (const shape of args.shapes) {
+        const s = report.portico[shape];
+        if (s?.createVsEtcd !== undefined) {
+          say(`ratio ${shape}: creates/s ÷ raw etcd puts/s = ${fmt(s.createVsEtcd, 3)}; ÷ raw node:http req/s = ${fmt(s.createVsNodeHttp, 3)}`);
+        }
       }
     }
 
-    say('');
-    say(
-      [
-        'measurement'.padEnd(62),
-        'ops/s'.padStart(10),
-        'p50 ms'.padStart(8),
-        'p99 ms'.padStart(8),
-        'failed'.padStart(8),
-      ].join(' '),
-    );
-    const all = [etcdPut, nodeHttp, ...args.shapes.flatMap((s) => [report.portico[s]?.create, report.portico[s]?.get])].filter(
-      (m): m is Measurement => m !== undefined,
-    );
-    for (const m of all) {
-      say([m.what.padEnd(62), fmt(m.opsPerSec).padStart(10), fmt(m.p50Ms, 1).padStart(8), fmt(m.p99Ms, 1).padStart(8), String(m.failed).padStart(8)].join(' '));
-    }
-    say('');
-    for (const shape of args.shapes) {
-      const s = report.portico[shape];
-      if (s?.createVsEtcd !== undefined) {
-        say(`ratio ${shape}: creates/s ÷ raw etcd puts/s = ${fmt(s.createVsEtcd, 3)}; ÷ raw node:http req/s = ${fmt(s.createVsNodeHttp, 3)}`);
+    if (args.benches.includes('watch')) {
+      say(`bench: watch (${args.watch.watchers} watchers, ${args.watch.rate} writes/s for ${args.watch.durationSec} s)…`);
+      report.watch = await benchWatch(etcd.url, nats.url, tmp, args.watch, say);
+      const w = report.watch;
+      say('');
+      say(['watch measurement (latency from ack)'.padEnd(62), 'writes/s'.padStart(10), 'lost'.padStart(8), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8)].join(' '));
+      const line = (what: string, f: LatencyFigures): void =>
+        say([what.padEnd(62), fmt(f.writesPerSec).padStart(10), String(f.lost).padStart(8), fmt(f.p50Ms, 1).padStart(8), fmt(f.p99Ms, 1).padStart(8)].join(' '));
+      if (w.portico) line(`Portico: ${args.watch.watchers} watchers over 2 gateways`, w.portico);
+      if (w.etcd) line(`raw etcd: ${args.watch.watchers} watches through etcd3`, w.etcd);
+      if (w.portico) {
+        say(`Portico from commit: p50 ${fmt(w.portico.fromCommitP50Ms, 1)} ms, p99 ${fmt(w.portico.fromCommitP99Ms, 1)} ms; writes: p50 ${fmt(w.portico.writeP50Ms, 1)} ms, p99 ${fmt(w.portico.writeP99Ms, 1)} ms`);
+        say(`gateway memory per watcher: ${fmt(w.portico.memoryPerWatcherKiB, 1)} KiB; streams resumed: ${w.portico.resumed}`);
+        if (w.portico.ceiling) say(`ceiling: ${fmt(w.portico.ceiling.eventsPerSec)} events/s (${fmt(w.portico.ceiling.deliveriesPerSec)} deliveries/s), ${w.portico.ceiling.bound}`);
+        if (w.portico.errors.length > 0) say(`watch client errors: ${w.portico.errors.join('; ')}`);
       }
     }
 
@@ -424,7 +521,9 @@ async function main(): Promise<number> {
     say('<!-- bench:start -->');
     say(markdown(report));
     say('<!-- bench:end -->');
-    return args.shapes.every((s) => report.portico[s]?.create) ? 0 : 1;
+    const throughputOk = !args.benches.includes('throughput') || args.shapes.every((s) => report.portico[s]?.create);
+    const watchOk = !args.benches.includes('watch') || (report.watch?.portico !== undefined && report.watch.portico.lost === 0);
+    return throughputOk && watchOk ? 0 : 1;
   } finally {
     await cleanup();
   }

@@ -3,3 +3,5 @@ export { freePort, startPortico, testServers, WORKSPACE_ROOT } from './support/p
 export type { Portico, Shape, StartOptions, StopResult } from './support/portico';
 export { rawRequest, readKubeconfig } from './support/https';
 export type { KubeconfigCredentials, RawRequest, RawResponse } from './support/https';
+export { initCluster, kubeconfigFor, ServiceProcess, startService } from './support/services';
+export type { ServiceName } from './support/services';

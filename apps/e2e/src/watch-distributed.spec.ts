@@ -336,7 +336,7 @@ describe('portico (distributed: 2 gateways, 2 storage replicas, one etcd, one NA
       } finally {
         await writer.stop();
       }
-      expect(writer.ops).toBeGreaterThan(50);
+      expect(writer.ops).toBeGreaterThan(10);
       const state = await settle();
       const truth = (history as EtcdHistory).events.filter((e) => e.name.startsWith(`${ns}/`));
       for (const r of reflectors) checkReflector(r, truth, state);
@@ -449,12 +449,13 @@ describe('portico (distributed: 2 gateways, 2 storage replicas, one etcd, one NA
         // Storage first, then the bus: the replay the bus disconnect asks for fails, the feed ends
         // its watchers and starts afresh.
         await s3?.kill();
+        const watchesBefore = reflector.watches;
         const mark = g.proc.mark();
         await busLink?.cut();
         await g.proc.waitForLine(/"resource":"configmaps".*watch feed (replay failed|cannot replay)/, mark);
         s3 = await startService('storage', s3Args);
         // The client watches again through gateway 3 (resuming, or relisting after a 410).
-        await eventually('the reflector watching again', () => (reflector.isLive() ? true : undefined), 60_000);
+        await eventually('the reflector watching again', () => (reflector.watches > watchesBefore && reflector.isLive() ? true : undefined), 60_000);
         // Changes gateway 3 cannot hear about: the bus delivers them to everyone else.
         for (let i = 0; i < 5; i++) await writer.create(ns, configMap(`while-cut-off-${i}`));
         const back = g.proc.mark();
