@@ -66,14 +66,16 @@ export class AdmissionChain implements AdmissionServicePort, Closeable {
 
   async admit(req: AdmissionRequest, ctx?: CallContext): Promise<AdmitResponse> {
     const a = attributesFrom(req, ctx);
+    // One comparison at the end: plugins change a.object in place or replace it.
+    const before = req.object.length > 0 ? req.object.toString('utf8') : undefined;
     let changed = false;
     try {
       for (const p of this.mutating) {
         if (!p.handles(a.operation)) continue;
-        const snapshot = JSON.stringify(a.object);
         await p.admit(a);
-        if (JSON.stringify(a.object) !== snapshot) changed = true;
       }
+      const after = a.object === undefined ? undefined : JSON.stringify(a.object);
+      changed = after !== undefined && after !== before && after !== JSON.stringify(decode(req.object));
     } catch (e) {
       return { allowed: false, status: denial(e), object: Buffer.alloc(0), warnings: a.warnings, auditAnnotations: a.auditAnnotations };
     }

@@ -136,6 +136,9 @@ describe('external admission webhooks', () => {
         '/garbage': () => 'not json',
         '/boom': () => 'boom',
         '/slow': () => 'hang',
+        '/bad-patch': (r) => respond(r, { allowed: true, patchType: 'JSONPatch', patch: patch([{ op: 'replace', path: '/spec/nope/x', value: 1 }]) }),
+        '/kind-change': (r) => respond(r, { allowed: true, patchType: 'JSONPatch', patch: patch([{ op: 'replace', path: '/kind', value: 'Secret' }]) }),
+        '/no-patch-type': (r) => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: r.request.uid, allowed: true, patch: patch([]) } }),
         '/patch-from-validating': (r) => respond(r, { allowed: true, patchType: 'JSONPatch', patch: patch([]) }),
       },
       calls,
@@ -263,6 +266,16 @@ describe('external admission webhooks', () => {
     );
     const ignored = await admission({ validating: [cfg('v', [hook('boom.example.com', '/boom', { failurePolicy: 'Ignore' })])] }).validate(request());
     expect(ignored.allowed).toBe(true);
+  });
+
+  it('fails the request on a patch that does not apply, changes the kind, or lacks patchType', async () => {
+    const bad = await admission({ mutating: [cfg('m', [hook('bad.example.com', '/bad-patch')])] }).admit(request());
+    expect(bad.status?.code).toBe(500);
+    expect(bad.status?.message).toMatch(/^Internal error occurred: /);
+    const kind = await admission({ mutating: [cfg('m', [hook('kind.example.com', '/kind-change')])] }).admit(request());
+    expect(kind.status?.message).toBe('Internal error occurred: admission webhook "kind.example.com" attempted to change kind, which is not allowed');
+    const noType = await admission({ mutating: [cfg('m', [hook('nt.example.com', '/no-patch-type')])] }).admit(request());
+    expect(noType.status?.message).toBe('Internal error occurred: failed calling webhook "nt.example.com": received invalid webhook response: webhook returned response.patch but not response.patchType');
   });
 
   it('refuses a patch from a validating webhook', async () => {
