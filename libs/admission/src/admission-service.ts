@@ -52,7 +52,7 @@ export function createAdmissionService(opts: AdmissionServiceOptions): Admission
     [
       new AdmissionExpressionValidation(),
       limitRanger,
-      new PodSecurity((name, ctx) => webhooks.namespace(name, ctx)),
+      new PodSecurity((name, ctx) => webhooks.namespace(name, ctx), opts.storage),
       policies,
       new ValidatingWebhooks(webhooks),
       new ResourceQuotaAdmission(opts.storage, lister),

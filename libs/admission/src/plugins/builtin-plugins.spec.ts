@@ -222,3 +222,23 @@ describe('pod and claim defaulting', () => {
     expect(res.status?.message).toBe('pods "big" is forbidden: maximum cpu usage per Container is 1, but limit is 2');
   });
 });
+
+describe('PodSecurity on namespace label changes', () => {
+  it('warns about existing pods that violate a stricter enforce level', async () => {
+    const { port } = memoryStorage({ pods: [pod('web', 'ns1', { securityContext: { privileged: true } }), pod('ok', 'ns1', {}, { hostNetwork: false })] });
+    const old = namespace('ns1');
+    const next = namespace('ns1', { 'pod-security.kubernetes.io/enforce': 'baseline' });
+    const res = await createAdmissionService({ storage: port }).validate({
+      ...podRequest(pod('x', '')),
+      operation: 'UPDATE',
+      kind: { group: '', version: 'v1', kind: 'Namespace' },
+      resource: { group: '', version: 'v1', resource: 'namespaces' },
+      namespace: '',
+      name: 'ns1',
+      object: Buffer.from(JSON.stringify(next)),
+      oldObject: Buffer.from(JSON.stringify(old)),
+    });
+    expect(res.allowed).toBe(true);
+    expect(res.warnings).toEqual(['existing pods in namespace "ns1" violate the new PodSecurity enforce level "baseline:latest"', 'web: privileged']);
+  });
+});

@@ -4,8 +4,9 @@
 // audit report on pods and on the workloads that carry pod templates. Checks run in kube's check
 // ID order, so the violation text lists them as kube-apiserver does.
 import { isPlainObject, statusErrors, type KubeObject } from '@portico/api';
-import type { CallContext } from '@portico/proto';
+import type { CallContext, StorageServicePort } from '@portico/proto';
 import type { Attributes, Operation, ValidationPlugin } from '../attributes';
+import { ctxOf, listObjects } from './cluster-state';
 
 type Level = 'privileged' | 'baseline' | 'restricted';
 type Obj = Record<string, unknown>;
@@ -264,18 +265,24 @@ const checks: Array<{ id: string; level: Level; overrides?: string; run: Check }
 
 /** The violations of a pod spec at a level, in kube's order, as `reason (detail)` strings. */
 export function podSecurityViolations(level: Level, spec: Obj): string[] {
+  return violations(level, spec).map((v) => `${v.reason} (${v.detail})`);
+}
+
+function violations(level: Level, spec: Obj): Violation[] {
   if (level === 'privileged') return [];
   const active = checks.filter((c) => level === 'restricted' || c.level === 'baseline');
   const overridden = new Set(active.map((c) => c.overrides).filter((x): x is string => x !== undefined));
   const cs = containersOf(spec);
-  const out: string[] = [];
+  const out: Violation[] = [];
   for (const c of active) {
     if (overridden.has(c.id)) continue;
     const v = c.run(spec, cs);
-    if (v !== undefined) out.push(`${v.reason} (${v.detail})`);
+    if (v !== undefined) out.push(v);
   }
   return out;
 }
+
+const strictness: Record<Level, number> = { privileged: 0, baseline: 1, restricted: 2 };
 
 const labelPrefix = 'pod-security.kubernetes.io/';
 const levels = new Set<Level>(['privileged', 'baseline', 'restricted']);
@@ -306,13 +313,17 @@ function templateSpec(a: Attributes, o: KubeObject): Obj | undefined {
 
 export class PodSecurity implements ValidationPlugin {
   readonly name = 'PodSecurity';
-  constructor(private readonly namespaceObject: (name: string, ctx: CallContext) => Promise<KubeObject | undefined>) {}
+  constructor(
+    private readonly namespaceObject: (name: string, ctx: CallContext) => Promise<KubeObject | undefined>,
+    private readonly storage?: StorageServicePort,
+  ) {}
 
   handles(op: Operation): boolean {
     return op === 'CREATE' || op === 'UPDATE';
   }
 
   async validate(a: Attributes): Promise<void> {
+    if (a.group === '' && a.resource === 'namespaces' && a.subresource === '' && a.operation === 'UPDATE') return this.namespaceChanged(a);
     if (a.namespace === '' || a.object === undefined) return;
     const isPod = a.group === '' && a.resource === 'pods';
     if (isPod && a.subresource !== '' && a.subresource !== 'ephemeralcontainers') return;
@@ -352,5 +363,22 @@ export class PodSecurity implements ValidationPlugin {
       const v = podSecurityViolations(enforce.level, spec);
       if (v.length > 0) a.warnings.push(`would violate ${text(enforce, v)}`);
     }
+  }
+
+  /** A stricter enforce level warns about the namespace's existing pods that would violate it. */
+  private async namespaceChanged(a: Attributes): Promise<void> {
+    if (this.storage === undefined || a.object === undefined) return;
+    const next = policyFor((a.object.metadata?.labels ?? {}) as Record<string, string>, 'enforce');
+    const prev = policyFor((a.oldObject?.metadata?.labels ?? {}) as Record<string, string>, 'enforce');
+    if (next === undefined || next.level === 'privileged') return;
+    if (prev !== undefined && strictness[prev.level] >= strictness[next.level] && prev.version === next.version) return;
+    const pods = (await listObjects(this.storage, '', 'pods', a.name, ctxOf(a))).items;
+    const lines: string[] = [];
+    for (const pod of pods) {
+      const v = violations(next.level, obj(pod['spec']));
+      if (v.length > 0) lines.push(`${pod.metadata?.name ?? ''}: ${[...new Set(v.map((x) => x.reason))].join(', ')}`);
+    }
+    if (lines.length === 0) return;
+    a.warnings.push(`existing pods in namespace ${JSON.stringify(a.name)} violate the new PodSecurity enforce level "${next.level}:${next.version}"`, ...lines);
   }
 }
