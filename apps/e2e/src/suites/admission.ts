@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kubectlBinaries, runKubectl } from '@portico/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeconfigCredentials, rawRequest, readKubeconfig, type RawResponse } from '../support/https';
 import type { Portico } from '../support/portico';
@@ -166,6 +167,29 @@ export function admissionSuite(current: () => Portico): void {
       const ok = await create(cmPath, configMap('allowed'));
       expect(String(ok.headers['warning'])).toContain('checked by the e2e webhook');
       await remove(`/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/${name}`);
+    });
+
+    it('kubectl shows the webhook denial and its warnings as against kube-apiserver', async () => {
+      const name = `deny-kubectl-${suffix}`;
+      await configure('Validating', name, [webhook('deny.e2e.portico.dev', '/validate')]);
+      const bin = (await kubectlBinaries()).kubectl133;
+      const kubectl = (argv: string[]) => runKubectl(bin, argv, { kubeconfig: current().kubeconfigPath, timeoutMs: 60_000 });
+      const dir = mkdtempSync(join(tmpdir(), 'e2e-admission-kubectl-'));
+      try {
+        const file = join(dir, 'cm.yaml');
+        writeFileSync(file, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kubectl-denied\n  namespace: ${ns}\n  labels:\n    forbidden: "true"\n`);
+        await eventually('the webhook denies kubectl', async () => {
+          const r = await kubectl(['create', '-f', file]);
+          return r.code !== 0 ? r : undefined;
+        }).then((r) => expect(r.stderr).toContain('admission webhook "deny.e2e.portico.dev" denied the request: forbidden=true is not allowed here'));
+        const ok = await kubectl(['create', 'configmap', 'kubectl-allowed', '-n', ns, '--from-literal=a=b']);
+        expect(ok.code, ok.stderr).toBe(0);
+        expect(ok.stdout).toBe('configmap/kubectl-allowed created\n');
+        expect(ok.stderr).toContain('Warning: checked by the e2e webhook');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        await remove(`/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/${name}`);
+      }
     });
 
     it('a mutating webhook patches the object', async () => {
