@@ -10,6 +10,7 @@ import { createLogger, renderMetrics } from '@portico/telemetry';
 import { ensureBootstrapPolicy } from './bootstrap/rbac-policy';
 import { ensureSystemNamespaces } from './bootstrap/system-namespaces';
 import { NamespaceController } from './controllers/namespace-controller';
+import { ServiceAccountTokenController } from './controllers/service-account-token-controller';
 import { ServiceAccountsController } from './controllers/serviceaccounts-controller';
 import type { ApiResources } from './discovery/api-resources';
 import { buildHandlerChain } from './filters/chain';
@@ -186,6 +187,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   void bootstrap();
   const namespaceController = opts.controllers === false ? undefined : new NamespaceController(store, api, logger);
   namespaceController?.start();
+  const tokenController =
+    opts.controllers === false ? undefined : new ServiceAccountTokenController(store, api, opts.auth, opts.bus, opts.tls.clientCAPem, logger);
+  tokenController?.start();
   // kube-root-ca.crt publishing (pass opts.tls.clientCAPem) stays off for now: the client suites
   // count the ConfigMaps of fresh namespaces, which kube-apiserver's clusters would also fill.
   const serviceAccountsController = opts.controllers === false ? undefined : new ServiceAccountsController(store, api, logger, undefined);
@@ -197,6 +201,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     close: async () => {
       shuttingDown = true;
       namespaceController?.stop();
+      tokenController?.stop();
       serviceAccountsController?.stop();
       hub?.close();
       if (bootstrapTimer !== undefined) clearTimeout(bootstrapTimer);

@@ -222,6 +222,36 @@ export function authSuite(portico: () => Portico, fixtures: () => AuthFixtures):
     expect(await fails(wrong, ['auth', 'whoami'])).toBe('error: You must be logged in to the server (Unauthorized)');
   });
 
+  it('a kubernetes.io/service-account-token Secret is filled with a token that works', async () => {
+    await ok(admin, ['create', 'serviceaccount', 'legacy', '-n', ns]);
+    await ok(admin, ['create', 'rolebinding', 'legacy-cm', '--role=cm-read', `--serviceaccount=${ns}:legacy`, '-n', ns]);
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'legacy-token', namespace: ns, annotations: { 'kubernetes.io/service-account.name': 'legacy' } },
+      type: 'kubernetes.io/service-account-token',
+    };
+    const created = await runKubectl(bin, ['create', '-f', '-'], { kubeconfig: admin, input: JSON.stringify(secret) });
+    expect(created.code, describeRun(created)).toBe(0);
+    let token = '';
+    await eventually(async () => {
+      const r = await as(admin, ['get', 'secret', 'legacy-token', '-n', ns, '-o', 'jsonpath={.data.token}']);
+      token = Buffer.from(r.stdout, 'base64').toString('utf8');
+      return token !== '';
+    }, 'the token controller');
+    const filled = JSON.parse(await ok(admin, ['get', 'secret', 'legacy-token', '-n', ns, '-o', 'json'])) as {
+      data: Record<string, string>;
+      metadata: { annotations: Record<string, string> };
+    };
+    expect(Buffer.from(filled.data['namespace'] ?? '', 'base64').toString()).toBe(ns);
+    expect(Buffer.from(filled.data['ca.crt'] ?? '', 'base64').toString()).toContain('BEGIN CERTIFICATE');
+    expect(filled.metadata.annotations['kubernetes.io/service-account.uid']).toMatch(/^[0-9a-f-]{36}$/);
+    const legacy = tokenKubeconfig('legacy.kubeconfig', token);
+    expect(await ok(legacy, ['get', 'configmaps', 'c1', '-n', ns, '-o', 'jsonpath={.metadata.name}'])).toBe('c1');
+    await ok(admin, ['delete', 'secret', 'legacy-token', '-n', ns]);
+    await eventually(async () => (await as(legacy, ['auth', 'whoami'])).code !== 0, 'the token of a deleted Secret');
+  });
+
   it('anonymous requests get the public paths and nothing else', async () => {
     const version = await rawRequest(creds, { method: 'GET', path: '/version', anonymous: true });
     expect(version.status).toBe(200);
