@@ -4,9 +4,9 @@
 // run without; and the latency each webhook call adds (p50 difference / 2 calls). Closed loop of
 // `--connections` clients for `--duration` seconds per phase; nothing leaves loopback.
 //
+// Part of `npm run bench` (--benches admission); alone:
 //   node --conditions=@portico/source --import tsx tools/bench/admission.ts [--duration 10 --connections 16]
-//
-// Writes .bench/admission-<time>.json and prints a markdown block.
+// which writes .bench/admission-<time>.json and prints a markdown block.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request, type Server } from 'node:https';
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { type KubeconfigCredentials, readKubeconfig, startPortico, WORKSPACE_ROOT } from '@portico/e2e';
 
-interface Phase {
+export interface AdmissionPhase {
   label: string;
   opsPerSec: number;
   p50Ms: number;
@@ -113,7 +113,7 @@ function client(creds: KubeconfigCredentials) {
 
 type Send = ReturnType<typeof client>;
 
-async function measure(send: Send, label: string, path: string, connections: number, durationSec: number): Promise<Phase> {
+async function measure(send: Send, label: string, path: string, connections: number, durationSec: number): Promise<AdmissionPhase> {
   const latencies: number[] = [];
   let failed = 0;
   const end = Date.now() + durationSec * 1000;
@@ -142,9 +142,31 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
   }
 }
 
-async function main(): Promise<number> {
-  const { durationSec, connections } = args();
-  const portico = await startPortico('embedded');
+export interface AdmissionReport {
+  settings: { durationSec: number; connections: number };
+  phases: AdmissionPhase[];
+  ratios: { webhooksVsNone: number; policyVsNone: number };
+  addedLatencyPerWebhookCallMs: number;
+}
+
+export function admissionMarkdown(r: AdmissionReport): string[] {
+  const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  const none = r.phases[0]?.opsPerSec ?? NaN;
+  return [
+    `Admission (\`portico start\`, ${r.settings.connections} clients, ${r.settings.durationSec} s per phase, ConfigMap creates of 1 KiB; the webhook server runs on the same machine):`,
+    '',
+    '| phase | creates/s | p50 ms | p99 ms | failed | ÷ none |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...r.phases.map((p) => `| ${p.label} | ${f(p.opsPerSec)} | ${f(p.p50Ms, 1)} | ${f(p.p99Ms, 1)} | ${p.failed} | ${f(p.opsPerSec / none, 2)} |`),
+    '',
+    `Added latency per webhook call (p50 difference / 2 calls): ${f(r.addedLatencyPerWebhookCallMs, 2)} ms.`,
+  ];
+}
+
+/** Every phase on one embedded Portico; the report's ratios are against the first phase. */
+export async function benchAdmission(settings: { durationSec: number; connections: number }, say: (line: string) => void = () => {}): Promise<AdmissionReport> {
+  const { durationSec, connections } = settings;
+  const portico = await startPortico('embedded', { env: { PORTICO_LOG_LEVEL: 'warn' } });
   const pki = webhookPki();
   const server = await startWebhooks(pki);
   try {
@@ -153,6 +175,7 @@ async function main(): Promise<number> {
     const path = `/api/v1/namespaces/${ns}/configmaps`;
     await send('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { bench: 'admission' } } });
     await measure(send, 'warm-up', path, Math.min(4, connections), 2);
+    say('bench: admission, no configuration…');
     const none = await measure(send, 'no admission configuration', path, connections, durationSec);
 
     const base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -172,6 +195,7 @@ async function main(): Promise<number> {
       return (r.json as { metadata?: { labels?: Record<string, string> } }).metadata?.labels?.['mutated'] === 'yes';
     };
     await until('the webhooks are in force', labelled);
+    say('bench: admission, two webhooks…');
     const webhooks = await measure(send, 'one mutating + one validating webhook', path, connections, durationSec);
     await send('DELETE', `${ar}/mutatingwebhookconfigurations/bench-mutate`);
     await send('DELETE', `${ar}/validatingwebhookconfigurations/bench-validate`);
@@ -196,6 +220,7 @@ async function main(): Promise<number> {
       const r = await send('POST', path, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'probe-' }, data: { a: '1', b: '2', c: '3', d: '4', e: '5' } });
       return r.status === 422;
     });
+    say('bench: admission, one ValidatingAdmissionPolicy…');
     const policy = await measure(send, 'one ValidatingAdmissionPolicy', path, connections, durationSec);
     await send('DELETE', `${ar}/validatingadmissionpolicybindings/bench-policy`);
     await until('the policy is gone', async () => {
@@ -206,29 +231,12 @@ async function main(): Promise<number> {
     // again shows how much of a difference is the growing data set rather than admission.
     const noneAgain = await measure(send, 'no admission configuration, again', path, connections, durationSec);
 
-    const report = {
-      date: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', node: process.version },
-      settings: { durationSec, connections },
+    return {
+      settings,
       phases: [none, webhooks, policy, noneAgain],
       ratios: { webhooksVsNone: webhooks.opsPerSec / none.opsPerSec, policyVsNone: policy.opsPerSec / none.opsPerSec },
       addedLatencyPerWebhookCallMs: (webhooks.p50Ms - none.p50Ms) / 2,
     };
-    const dir = join(WORKSPACE_ROOT, '.bench');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `admission-${report.date.replace(/[:.]/g, '-')}.json`), JSON.stringify(report, null, 2));
-    const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-    const lines = [
-      `Admission, \`portico start\`, ${report.machine.cpus} × ${report.machine.cpuModel}, ${connections} clients, ${durationSec} s per phase, ConfigMap creates (1 KiB):`,
-      '',
-      '| phase | creates/s | p50 ms | p99 ms | failed | ÷ none |',
-      '|---|---:|---:|---:|---:|---:|',
-      ...report.phases.map((p) => `| ${p.label} | ${f(p.opsPerSec)} | ${f(p.p50Ms, 1)} | ${f(p.p99Ms, 1)} | ${p.failed} | ${f(p.opsPerSec / none.opsPerSec, 2)} |`),
-      '',
-      `Added latency per webhook call (p50): ${f(report.addedLatencyPerWebhookCallMs, 2)} ms.`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-    return [none, webhooks, policy, noneAgain].every((p) => p.failed === 0) ? 0 : 1;
   } finally {
     server.closeAllConnections();
     server.close();
@@ -236,10 +244,23 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`bench admission: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+async function main(): Promise<number> {
+  const report = await benchAdmission(args(), (line) => process.stdout.write(`${line}\n`));
+  const date = new Date().toISOString();
+  const dir = join(WORKSPACE_ROOT, '.bench');
+  mkdirSync(dir, { recursive: true });
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', node: process.version };
+  writeFileSync(join(dir, `admission-${date.replace(/[:.]/g, '-')}.json`), JSON.stringify({ date, machine, ...report }, null, 2));
+  process.stdout.write(`${admissionMarkdown(report).join('\n')}\n`);
+  return report.phases.every((p) => p.failed === 0) ? 0 : 1;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`bench admission: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
