@@ -22,10 +22,17 @@ export function peerCertificateChain(socket: TLSSocket): Buffer[] {
   return chain;
 }
 
-function bearerToken(header: string | undefined): string {
-  if (header === undefined) return '';
-  const m = /^\s*bearer\s+(\S+)\s*$/i.exec(header);
-  return m?.[1] ?? '';
+/**
+ * k8s parity: apiserver pkg/authentication/request/bearertoken. Anything that is not
+ * `Bearer <token>` is no bearer credential at all (the request may still be anonymous); the token
+ * is the second space-separated field, so `Bearer a b` presents the token `a`.
+ */
+export function bearerToken(header: string | undefined): string {
+  const auth = (header ?? '').trim();
+  if (auth === '') return '';
+  const parts = auth.split(' ');
+  if (parts.length < 2 || (parts[0] as string).toLowerCase() !== 'bearer') return '';
+  return parts[1] as string;
 }
 
 interface CachedUser {
