@@ -22,6 +22,10 @@ describe('admission CEL', () => {
     expect(run('"abc 123 def 456".find("[0-9]+") == "123" && "abc 123 def 456".findAll("[0-9]+") == ["123", "456"]')).toBe(true);
   });
 
+  it('has the strings extension members cel-js lacks', () => {
+    expect(run('"a-b-c".replace("-", "_") == "a_b_c" && "a-b-c".replace("-", "_", 1) == "a_b-c" && "abc".charAt(1) == "b" && "abc".reverse() == "cba"')).toBe(true);
+  });
+
   it('has quantities', () => {
     expect(run('quantity("1Gi").isGreaterThan(quantity("1000Mi")) && quantity("500m").compareTo(quantity("0.5")) == 0')).toBe(true);
     expect(run('quantity("2k").asInteger() == 2000 && isQuantity("1.5Mi") && !isQuantity("abc")')).toBe(true);

@@ -227,6 +227,27 @@ export function registerKubernetesLibraries(env: Environment): void {
     return n < 0n ? all : all.slice(0, Number(n));
   });
 
+  // strings (cel-go's strings extension, the members cel-js lacks)
+  env.registerFunction('string.replace(string, string): string', (s: string, a: string, b: string) => s.split(a).join(b));
+  env.registerFunction('string.replace(string, string, int): string', (s: string, a: string, b: string, n: bigint) => {
+    if (n < 0n) return s.split(a).join(b);
+    let out = s;
+    let from = 0;
+    for (let i = 0n; i < n; i++) {
+      const at = out.indexOf(a, from);
+      if (at < 0) break;
+      out = out.slice(0, at) + b + out.slice(at + a.length);
+      from = at + b.length;
+    }
+    return out;
+  });
+  env.registerFunction('string.charAt(int): string', (s: string, i: bigint) => {
+    const chars = [...s];
+    if (i < 0n || i > BigInt(chars.length)) throw new Error(`index out of range: ${i}`);
+    return chars[Number(i)] ?? '';
+  });
+  env.registerFunction('string.reverse(): string', (s: string) => [...s].reverse().join(''));
+
   // quantity
   env.registerFunction('quantity(string): kubernetes.Quantity', (s: string) => Quantity.parse(s));
   env.registerFunction('isQuantity(string): bool', (s: string) => {
