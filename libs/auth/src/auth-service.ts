@@ -6,6 +6,7 @@ import type {
   AuthServicePort,
   Closeable,
   EventBusPort,
+  GetServiceAccountIssuerResponse,
   IssueServiceAccountTokenRequest,
   IssueServiceAccountTokenResponse,
   RulesForRequest,
@@ -173,6 +174,11 @@ export class AuthService implements AuthServicePort, Closeable {
       };
     }
     return this.saTokens.issue(req);
+  }
+
+  async getServiceAccountIssuer(): Promise<GetServiceAccountIssuerResponse> {
+    if (this.saTokens === undefined) return { issuer: '', jwks: Buffer.alloc(0), signingAlgs: [] };
+    return { issuer: this.saTokens.issuer, jwks: Buffer.from(JSON.stringify(await this.saTokens.jwks())), signingAlgs: this.saTokens.signingAlgs };
   }
 
   /** SelfSubjectRulesReview: what RBAC grants (system:masters holds cluster-admin through its binding). */

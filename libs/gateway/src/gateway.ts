@@ -18,6 +18,7 @@ import { HealthEndpoint, type HealthCheck } from './health/health';
 import { nonResourceHandler } from './handlers/non-resource';
 import { resourceHandler } from './handlers/resource-handler';
 import { serveReview } from './handlers/reviews';
+import { serveServiceAccountIssuer } from './handlers/service-account-issuer';
 import type { Logger } from './logger';
 import { contextOf } from './request/context';
 import { GenericStore } from './store/generic-store';
@@ -122,6 +123,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         if (await serveReview(req, res, opts.auth)) return;
         return resources(req, res);
       }
+      if (await serveServiceAccountIssuer(req, res, opts.auth)) return;
       if (await nonResource(req, res)) return;
       throw statusErrors.notFoundPath();
     },

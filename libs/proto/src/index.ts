@@ -34,6 +34,8 @@ export {
   AuthorizeResponse,
   BoundObjectReference,
   Decision,
+  GetServiceAccountIssuerRequest,
+  GetServiceAccountIssuerResponse,
   IssueServiceAccountTokenRequest,
   IssueServiceAccountTokenResponse,
   NonResourceRule,

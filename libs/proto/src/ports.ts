@@ -11,6 +11,7 @@ import type {
   AuthenticateResponse,
   AuthorizeRequest,
   AuthorizeResponse,
+  GetServiceAccountIssuerResponse,
   IssueServiceAccountTokenRequest,
   IssueServiceAccountTokenResponse,
   RulesForRequest,
@@ -63,6 +64,7 @@ export interface AuthServicePort {
   /** Signs a service-account token; a refused request (e.g. expiration too short) is a status. */
   issueServiceAccountToken(req: IssueServiceAccountTokenRequest, ctx?: CallContext): Promise<IssueServiceAccountTokenResponse>;
   rulesFor(req: RulesForRequest, ctx?: CallContext): Promise<RulesForResponse>;
+  getServiceAccountIssuer(ctx?: CallContext): Promise<GetServiceAccountIssuerResponse>;
 }
 
 export interface AdmissionServicePort {

@@ -83,6 +83,16 @@ describe('service-account tokens', () => {
     expect(short.status).toMatchObject({ code: 422, message: 'spec.expirationSeconds: Invalid value: 599: may not specify a duration less than 10 minutes' });
   });
 
+  it('publishes its verification keys as a JWKS', async () => {
+    const { keys } = await tokens.jwks();
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatchObject({ use: 'sig', kty: 'EC', crv: 'P-256', alg: 'ES256' });
+    const r = await tokens.issue(issueReq());
+    const header = JSON.parse(Buffer.from(r.token.split('.')[0] as string, 'base64url').toString()) as { kid: string };
+    expect(keys[0]?.['kid']).toBe(header.kid);
+    expect(tokens.signingAlgs).toEqual(['ES256']);
+  });
+
   it('issues legacy Secret tokens that stay valid while their Secret holds them', async () => {
     const r = await tokens.issue(issueReq({ legacySecretName: 'bot-token', expirationSeconds: '1' }));
     expect(r.expirationTimestamp).toBe('');

@@ -4,7 +4,7 @@
 // cluster's key; every auth replica verifies them with the public key and then checks that the
 // service account (and the object the token is bound to) still exists with the same UID.
 import { createHash, createPrivateKey, createPublicKey, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { SignJWT, errors as joseErrors, exportJWK, jwtVerify, type JWTPayload } from 'jose';
 import type {
   IssueServiceAccountTokenRequest,
   IssueServiceAccountTokenResponse,
@@ -142,6 +142,20 @@ export class ServiceAccountTokens {
       .setJti(randomUUID())
       .sign(this.signingKey);
     return { token, expirationTimestamp: new Date(exp * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'), audiences, status: undefined };
+  }
+
+  /** The discovery document's keys (pkg/serviceaccount/openidmetadata.go): one JWK per public key, with its kid. */
+  async jwks(): Promise<{ keys: Array<Record<string, unknown>> }> {
+    const keys: Array<Record<string, unknown>> = [];
+    for (const { key, kid } of this.publicKeys) {
+      const alg = key.asymmetricKeyType === 'rsa' ? 'RS256' : 'ES256';
+      keys.push({ use: 'sig', ...(await exportJWK(key)), kid, alg });
+    }
+    return { keys };
+  }
+
+  get signingAlgs(): string[] {
+    return [...new Set(this.publicKeys.map(({ key }) => (key.asymmetricKeyType === 'rsa' ? 'RS256' : 'ES256')))].sort();
   }
 
   /** pkg/serviceaccount/legacy.go: no audience, no expiry; valid while its Secret holds it. */

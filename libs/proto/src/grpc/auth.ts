@@ -14,6 +14,7 @@ export function createAuthClient(target: string, opts?: GrpcClientOptions): Auth
     authorize: (req, ctx) => caller.unary(m.authorize, req, ctx),
     issueServiceAccountToken: (req, ctx) => caller.unary(m.issueServiceAccountToken, req, ctx),
     rulesFor: (req, ctx) => caller.unary(m.rulesFor, req, ctx),
+    getServiceAccountIssuer: (ctx) => caller.unary(m.getServiceAccountIssuer, {}, ctx),
     close: async () => client.close(),
   };
 }
@@ -25,5 +26,6 @@ export function authServiceHandlers(impl: AuthServicePort): AuthServiceServer {
     authorize: unaryHandler((req, ctx) => impl.authorize(req, ctx)),
     issueServiceAccountToken: unaryHandler((req, ctx) => impl.issueServiceAccountToken(req, ctx)),
     rulesFor: unaryHandler((req, ctx) => impl.rulesFor(req, ctx)),
+    getServiceAccountIssuer: unaryHandler((_req, ctx) => impl.getServiceAccountIssuer(ctx)),
   };
 }

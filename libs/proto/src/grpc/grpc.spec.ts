@@ -394,6 +394,9 @@ describe('gRPC auth and admission adapters', () => {
     async issueServiceAccountToken(req) {
       return { token: `t-${req.serviceAccountName}`, expirationTimestamp: '2030-01-01T00:00:00Z', audiences: req.audiences, status: undefined };
     },
+    async getServiceAccountIssuer() {
+      return { issuer: 'https://issuer', jwks: Buffer.from('{"keys":[]}'), signingAlgs: ['ES256'] };
+    },
     async rulesFor(req) {
       return { resourceRules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: [] }], nonResourceRules: [], incomplete: false, evaluationError: req.namespace };
     },
@@ -471,6 +474,7 @@ describe('gRPC auth and admission adapters', () => {
         legacySecretName: '',
       });
       expect(token).toMatchObject({ token: 't-bot', audiences: ['a'] });
+      expect(await authClient.getServiceAccountIssuer()).toEqual({ issuer: 'https://issuer', jwks: Buffer.from('{"keys":[]}'), signingAlgs: ['ES256'] });
       const rules = await authClient.rulesFor({ user, namespace: 'ns' });
       expect(rules).toMatchObject({ resourceRules: [{ verbs: ['get'], resources: ['pods'] }], evaluationError: 'ns' });
 

@@ -125,6 +125,17 @@ export interface RulesForResponse {
   evaluationError: string;
 }
 
+export interface GetServiceAccountIssuerRequest {
+}
+
+export interface GetServiceAccountIssuerResponse {
+  /** Empty when service-account tokens are not configured. */
+  issuer: string;
+  /** The JSON Web Key Set (RFC 7517) of the verification keys. */
+  jwks: Buffer;
+  signingAlgs: string[];
+}
+
 function createBaseAuthenticateRequest(): AuthenticateRequest {
   return { bearerToken: "", clientCertificateChain: [], audiences: [] };
 }
@@ -1187,6 +1198,128 @@ export const RulesForResponse: MessageFns<RulesForResponse> = {
   },
 };
 
+function createBaseGetServiceAccountIssuerRequest(): GetServiceAccountIssuerRequest {
+  return {};
+}
+
+export const GetServiceAccountIssuerRequest: MessageFns<GetServiceAccountIssuerRequest> = {
+  encode(_: GetServiceAccountIssuerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetServiceAccountIssuerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetServiceAccountIssuerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetServiceAccountIssuerRequest>): GetServiceAccountIssuerRequest {
+    return GetServiceAccountIssuerRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<GetServiceAccountIssuerRequest>): GetServiceAccountIssuerRequest {
+    const message = createBaseGetServiceAccountIssuerRequest();
+    return message;
+  },
+};
+
+function createBaseGetServiceAccountIssuerResponse(): GetServiceAccountIssuerResponse {
+  return { issuer: "", jwks: Buffer.alloc(0), signingAlgs: [] };
+}
+
+export const GetServiceAccountIssuerResponse: MessageFns<GetServiceAccountIssuerResponse> = {
+  encode(message: GetServiceAccountIssuerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.issuer !== "") {
+      writer.uint32(10).string(message.issuer);
+    }
+    if (message.jwks.length !== 0) {
+      writer.uint32(18).bytes(message.jwks);
+    }
+    for (const v of message.signingAlgs) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetServiceAccountIssuerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetServiceAccountIssuerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.issuer = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.jwks = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.signingAlgs.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetServiceAccountIssuerResponse>): GetServiceAccountIssuerResponse {
+    return GetServiceAccountIssuerResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetServiceAccountIssuerResponse>): GetServiceAccountIssuerResponse {
+    const message = createBaseGetServiceAccountIssuerResponse();
+    message.issuer = object.issuer ?? "";
+    message.jwks = object.jwks ?? Buffer.alloc(0);
+    message.signingAlgs = object.signingAlgs?.map((e) => e) || [];
+    return message;
+  },
+};
+
 /**
  * AuthService decides who a request comes from and what it may do. The gateway only extracts
  * credentials; verification (certificate chains, token signatures) happens here.
@@ -1239,6 +1372,19 @@ export const AuthServiceService = {
     responseSerialize: (value: RulesForResponse): Buffer => Buffer.from(RulesForResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RulesForResponse => RulesForResponse.decode(value),
   },
+  /** Service-account issuer discovery: the issuer and the public keys tokens are verified with. */
+  getServiceAccountIssuer: {
+    path: "/portico.auth.v1.AuthService/GetServiceAccountIssuer" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetServiceAccountIssuerRequest): Buffer =>
+      Buffer.from(GetServiceAccountIssuerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetServiceAccountIssuerRequest => GetServiceAccountIssuerRequest.decode(value),
+    responseSerialize: (value: GetServiceAccountIssuerResponse): Buffer =>
+      Buffer.from(GetServiceAccountIssuerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetServiceAccountIssuerResponse =>
+      GetServiceAccountIssuerResponse.decode(value),
+  },
 } as const;
 
 export interface AuthServiceServer extends UntypedServiceImplementation {
@@ -1251,6 +1397,8 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
   issueServiceAccountToken: handleUnaryCall<IssueServiceAccountTokenRequest, IssueServiceAccountTokenResponse>;
   /** SelfSubjectRulesReview: the rules that apply to a user in a namespace. */
   rulesFor: handleUnaryCall<RulesForRequest, RulesForResponse>;
+  /** Service-account issuer discovery: the issuer and the public keys tokens are verified with. */
+  getServiceAccountIssuer: handleUnaryCall<GetServiceAccountIssuerRequest, GetServiceAccountIssuerResponse>;
 }
 
 export interface AuthServiceClient extends Client {
@@ -1318,6 +1466,22 @@ export interface AuthServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RulesForResponse) => void,
+  ): ClientUnaryCall;
+  /** Service-account issuer discovery: the issuer and the public keys tokens are verified with. */
+  getServiceAccountIssuer(
+    request: GetServiceAccountIssuerRequest,
+    callback: (error: ServiceError | null, response: GetServiceAccountIssuerResponse) => void,
+  ): ClientUnaryCall;
+  getServiceAccountIssuer(
+    request: GetServiceAccountIssuerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetServiceAccountIssuerResponse) => void,
+  ): ClientUnaryCall;
+  getServiceAccountIssuer(
+    request: GetServiceAccountIssuerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetServiceAccountIssuerResponse) => void,
   ): ClientUnaryCall;
 }
 
