@@ -242,3 +242,29 @@ describe('PodSecurity on namespace label changes', () => {
     expect(res.warnings).toEqual(['existing pods in namespace "ns1" violate the new PodSecurity enforce level "baseline:latest"', 'web: privileged']);
   });
 });
+
+describe('ResourceQuota scopes', () => {
+  it('counts only the pods in the quota scopes', async () => {
+    const quota: Stored = { metadata: { name: 'best-effort', namespace: 'q' }, spec: { hard: { pods: '1' }, scopes: ['BestEffort'] } };
+    const { port } = memoryStorage({
+      namespaces: [namespace('q')],
+      resourcequotas: [quota],
+      pods: [pod('guaranteed', 'q', { resources: { requests: { cpu: '1' }, limits: { cpu: '1' } } }), pod('be', 'q')],
+    });
+    const admission = createAdmissionService({ storage: port });
+    const res = await admission.validate(podRequest(pod('be2', 'q')));
+    expect(res.status?.message).toBe('pods "be2" is forbidden: exceeded quota: best-effort, requested: pods=1, used: pods=1, limited: pods=1');
+    expect((await admission.validate(podRequest(pod('g2', 'q', { resources: { requests: { cpu: '1' } } })))).allowed).toBe(true);
+  });
+
+  it('selects by PriorityClass', async () => {
+    const quota: Stored = {
+      metadata: { name: 'high', namespace: 'q' },
+      spec: { hard: { pods: '0' }, scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }] } },
+    };
+    const { port } = memoryStorage({ namespaces: [namespace('q')], resourcequotas: [quota] });
+    const admission = createAdmissionService({ storage: port });
+    expect((await admission.validate(podRequest(pod('h', 'q', {}, { priorityClassName: 'high' })))).allowed).toBe(false);
+    expect((await admission.validate(podRequest(pod('l', 'q', {}, { priorityClassName: 'low' })))).allowed).toBe(true);
+  });
+});

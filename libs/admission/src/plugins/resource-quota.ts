@@ -109,6 +109,68 @@ function usageOf(group: string, resource: string, o: KubeObject): Usage {
   return u;
 }
 
+interface ScopeRequirement {
+  scopeName: string;
+  operator: string;
+  values: string[];
+}
+
+/** spec.scopes and spec.scopeSelector as one list of requirements (kube's getScopeSelectorsFromQuota). */
+function quotaScopes(quota: KubeObject): ScopeRequirement[] {
+  const spec = obj(quota['spec']);
+  const out: ScopeRequirement[] = ((spec['scopes'] as unknown[] | undefined) ?? []).map((s) => ({ scopeName: String(s), operator: 'Exists', values: [] }));
+  for (const e of arr(obj(spec['scopeSelector'])['matchExpressions'])) {
+    out.push({ scopeName: String(e['scopeName'] ?? ''), operator: String(e['operator'] ?? ''), values: ((e['values'] as unknown[] | undefined) ?? []).map(String) });
+  }
+  return out;
+}
+
+function isBestEffort(pod: KubeObject): boolean {
+  return [...arr(obj(pod['spec'])['containers']), ...arr(obj(pod['spec'])['initContainers'])].every((c) => {
+    const r = containerResources(c);
+    return Object.keys(r.requests).length === 0 && Object.keys(r.limits).length === 0;
+  });
+}
+
+/** The pod evaluator's MatchingScopes: does the pod fall under every scope of the quota? */
+function podMatchesScopes(pod: KubeObject, scopes: readonly ScopeRequirement[]): boolean {
+  const spec = obj(pod['spec']);
+  return scopes.every((s) => {
+    let matched: boolean;
+    switch (s.scopeName) {
+      case 'Terminating':
+        matched = spec['activeDeadlineSeconds'] !== undefined && spec['activeDeadlineSeconds'] !== null && Number(spec['activeDeadlineSeconds']) >= 0;
+        break;
+      case 'NotTerminating':
+        matched = spec['activeDeadlineSeconds'] === undefined || spec['activeDeadlineSeconds'] === null;
+        break;
+      case 'BestEffort':
+        matched = isBestEffort(pod);
+        break;
+      case 'NotBestEffort':
+        matched = !isBestEffort(pod);
+        break;
+      case 'PriorityClass': {
+        const pc = typeof spec['priorityClassName'] === 'string' ? spec['priorityClassName'] : '';
+        if (s.operator === 'Exists') return pc !== '';
+        if (s.operator === 'DoesNotExist') return pc === '';
+        if (s.operator === 'In') return s.values.includes(pc);
+        if (s.operator === 'NotIn') return !s.values.includes(pc);
+        return false;
+      }
+      case 'CrossNamespacePodAffinity': {
+        const affinity = obj(spec['affinity']);
+        const terms = [...arr(obj(affinity['podAffinity'])['requiredDuringSchedulingIgnoredDuringExecution']), ...arr(obj(affinity['podAntiAffinity'])['requiredDuringSchedulingIgnoredDuringExecution'])];
+        matched = terms.some((t) => (Array.isArray(t['namespaces']) && t['namespaces'].length > 0) || t['namespaceSelector'] !== undefined);
+        break;
+      }
+      default:
+        return false;
+    }
+    return s.operator === 'DoesNotExist' ? !matched : matched;
+  });
+}
+
 const isBinaryResource = (k: string): boolean => k.includes('memory') || k.includes('storage');
 
 function pretty(u: Usage, keys: readonly string[]): string {
@@ -166,8 +228,12 @@ export class ResourceQuotaAdmission implements ValidationPlugin {
       let existing: KubeObject[] | undefined;
       for (const quota of quotas) {
         const hard = obj(obj(quota['spec'])['hard']) as Record<string, string>;
-        const tracked = Object.keys(hard).filter((k) => delta.has(k));
         const qname = quota.metadata?.name ?? '';
+        const scopes = quotaScopes(quota);
+        const podResource = a.group === '' && a.resource === 'pods';
+        // Scoped quotas only track pods, and only the pods in their scopes.
+        if (scopes.length > 0 && (!podResource || !podMatchesScopes(a.object, scopes))) continue;
+        const tracked = Object.keys(hard).filter((k) => delta.has(k));
         if (a.group === '' && a.resource === 'pods') {
           const missing = missingCompute(a.object, Object.keys(hard));
           if (missing !== undefined) throw statusErrors.forbidden({ group: a.group, resource: a.resource }, a.name, `failed quota: ${qname}: ${missing}`);
@@ -175,7 +241,10 @@ export class ResourceQuotaAdmission implements ValidationPlugin {
         if (tracked.length === 0) continue;
         existing ??= (await listObjects(this.storage, a.group, a.resource, a.namespace, ctx)).items.filter((o) => o.metadata?.name !== a.name || a.name === '');
         const used: Usage = new Map();
-        for (const o of existing) for (const [k, q] of usageOf(a.group, a.resource, o)) add(used, k, q);
+        for (const o of existing) {
+          if (scopes.length > 0 && !podMatchesScopes(o, scopes)) continue;
+          for (const [k, q] of usageOf(a.group, a.resource, o)) add(used, k, q);
+        }
         const exceeded = tracked.filter((k) => (used.get(k) ?? zero).add(delta.get(k) as Quantity).compareTo(Quantity.parse(String(hard[k]))) > 0);
         if (exceeded.length > 0) {
           const hardUsage: Usage = new Map(exceeded.map((k) => [k, Quantity.parse(String(hard[k]))]));
