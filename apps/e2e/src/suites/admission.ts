@@ -74,6 +74,11 @@ function startWebhookServer(pki: WebhookPki, calls: Map<string, number>): Promis
       const path = (req.url ?? '').split('?')[0] ?? '';
       calls.set(path, (calls.get(path) ?? 0) + 1);
       if (path === '/slow') return; // never answers
+      if (path === '/delay') {
+        const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as AdmissionReview;
+        setTimeout(() => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(reply(review, { allowed: true }))), 5_000);
+        return;
+      }
       const h = handlers[path];
       if (h === undefined) return void res.writeHead(404).end();
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(h(JSON.parse(Buffer.concat(chunks).toString('utf8')) as AdmissionReview)));
@@ -241,6 +246,26 @@ export function admissionSuite(current: () => Portico): void {
         return (calls.get('/slow') ?? 0) > before ? res : undefined;
       });
       await remove(`/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/${ignore}`);
+    });
+
+    it('a slow webhook holds up only the requests it applies to', async () => {
+      const name = `delay-${suffix}`;
+      await configure('Validating', name, [webhook('delay.e2e.portico.dev', '/delay', { objectSelector: { matchLabels: { delay: 'yes' } } })]);
+      await eventually('the delaying webhook is called', async () => {
+        const before = calls.get('/delay') ?? 0;
+        const res = await create(cmPath, configMap(`d-${Date.now()}`, { delay: 'yes' }));
+        return (calls.get('/delay') ?? 0) > before ? res : undefined;
+      });
+      let slowDone = false;
+      const slow = send('POST', cmPath, configMap(`slow-${Date.now()}`, { delay: 'yes' })).then((r) => {
+        slowDone = true;
+        return r;
+      });
+      await eventually('the slow request reached the webhook', async () => ((calls.get('/delay') ?? 0) >= 2 ? true : undefined));
+      await create(cmPath, configMap(`quick-${Date.now()}`));
+      expect(slowDone, 'the unrelated create waited for the slow webhook').toBe(false);
+      expect((await slow).status).toBe(201);
+      await remove(`/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/${name}`);
     });
 
     it('speaks AdmissionReview v1beta1 to a webhook that accepts only v1beta1, and honours matchConditions', async () => {
