@@ -68,6 +68,8 @@ export async function runGateway(opts: RunGatewayOptions): Promise<RunningServic
     await closeClients();
     throw err;
   }
+  // `gateway listening` (what start-distributed waits for) means the post-start hooks have run.
+  await gateway.ready();
   const server = gateway;
   return {
     address: `${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${server.port}`,

@@ -81,6 +81,8 @@ export async function startAllInOne(opts: StartOptions): Promise<RunningCluster>
       ...(opts.watchBookmarkIntervalMs === undefined ? {} : { watchBookmarkIntervalMs: opts.watchBookmarkIntervalMs }),
     });
     closers.push(() => gateway.close());
+    // The ready lines promise a usable cluster: the system namespaces and bootstrap policy exist.
+    await gateway.ready();
 
     const url = `https://${dialHost(opts.host)}:${gateway.port}`;
     const kubeconfigPath = await writeKubeconfig(join(dataDir, 'kubeconfig'), pki, url);

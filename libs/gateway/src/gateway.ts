@@ -55,6 +55,11 @@ export interface GatewayOptions {
 export interface Gateway {
   port: number;
   url: string;
+  /**
+   * Resolves once the post-start hooks have run (system namespaces, bootstrap RBAC policy): what
+   * /readyz waits for. Serving starts earlier, as in kube-apiserver; clients should start after.
+   */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -176,11 +181,14 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
 
   const namespaces = findNamespaces(api);
   let bootstrapTimer: NodeJS.Timeout | undefined;
+  let markReady: () => void = () => undefined;
+  const readyPromise = new Promise<void>((resolve) => (markReady = resolve));
   const bootstrap = async () => {
     try {
       await ensureSystemNamespaces(store, namespaces, logger);
       systemNamespacesReady = true;
       await ensureBootstrapPolicy(store, api, logger);
+      markReady();
     } catch (e) {
       logger.warn({ err: e }, 'system namespaces not created yet, retrying');
       bootstrapTimer = setTimeout(() => void bootstrap(), 1_000);
@@ -200,6 +208,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   return {
     port,
     url: `https://${opts.host}:${port}`,
+    ready: () => readyPromise,
     close: async () => {
       shuttingDown = true;
       namespaceController?.stop();
