@@ -5,10 +5,11 @@
 // its own etcd and NATS on free loopback ports in a temp dir, and Portico in both shapes; every
 // loop is bounded in count and in time; nothing leaves loopback.
 //
-//   npm run bench [-- --duration 10 --connections 64 --shapes embedded,distributed --benches throughput,watch,admission
+//   npm run bench [-- --duration 10 --connections 64 --shapes embedded,distributed --benches throughput,watch,admission,auth
 //                     --watchers 1000 --watch-rate 100 --watch-duration 20 --ramp-step 3 --watch-baseline 5]
 //
-// Last, admission (admission.ts): creates/s with two webhooks and with a ValidatingAdmissionPolicy vs none.
+// Then admission (admission.ts): creates/s with two webhooks and with a ValidatingAdmissionPolicy vs none.
+// Last, auth (auth.ts): RBAC decisions/s, and creates/s with a ServiceAccount token vs the admin certificate.
 //
 // Writes .bench/bench-<time>.json and .bench/latest.json and prints a markdown block for the README.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -22,6 +23,7 @@ import { Etcd3 } from 'etcd3';
 import { type KubeconfigCredentials, type Portico, readKubeconfig, type Shape, startPortico, WORKSPACE_ROOT } from '@portico/e2e';
 import { ensureServerBinaries, startEtcd, startNats } from '../test/servers.mjs';
 import { admissionMarkdown, benchAdmission, type AdmissionReport } from './admission';
+import { authMarkdown, benchAuth, type AuthReport } from './auth';
 import { benchWatch, type LatencyFigures, type WatchArgs, type WatchReport } from './watch';
 
 // autocannon ships no types; this is the part of its API used here.
@@ -60,7 +62,7 @@ interface CannonTracker {
 type Autocannon = (opts: CannonOptions, cb: (err: Error | null, res: CannonResult) => void) => CannonTracker;
 const autocannon = require('autocannon') as Autocannon;
 
-type Bench = 'throughput' | 'watch' | 'admission';
+type Bench = 'throughput' | 'watch' | 'admission' | 'auth';
 
 interface Args {
   durationSec: number;
@@ -71,7 +73,7 @@ interface Args {
 }
 
 const KNOWN_ARGS =
-  '--duration <s>, --connections <n>, --shapes embedded,distributed, --benches throughput,watch,admission, ' +
+  '--duration <s>, --connections <n>, --shapes embedded,distributed, --benches throughput,watch,admission,auth, ' +
   '--watchers <n>, --watch-rate <writes/s>, --watch-duration <s>, --ramp-step <s, 0: no ramp>, --watch-baseline <s, 0: none>';
 
 function parseArgs(argv: string[]): Args {
@@ -79,7 +81,7 @@ function parseArgs(argv: string[]): Args {
     durationSec: 10,
     connections: 64,
     shapes: ['embedded', 'distributed'],
-    benches: ['throughput', 'watch', 'admission'],
+    benches: ['throughput', 'watch', 'admission', 'auth'],
     // 1,000 watchers over two gateways at 100 writes/s, sized to take about a minute on 2 cores;
     // issue 4's figures are `--watch-duration 30`.
     watch: { watchers: 1000, rate: 100, durationSec: 20, rampStepSec: 3, baselineSec: 5 },
@@ -95,7 +97,7 @@ function parseArgs(argv: string[]): Args {
     if (flag === '--duration') args.durationSec = num(value(), 1, 120);
     else if (flag === '--connections') args.connections = num(value(), 1, 512);
     else if (flag === '--shapes') args.shapes = value().split(',').filter((s): s is Shape => s === 'embedded' || s === 'distributed');
-    else if (flag === '--benches') args.benches = value().split(',').filter((s): s is Bench => s === 'throughput' || s === 'watch' || s === 'admission');
+    else if (flag === '--benches') args.benches = value().split(',').filter((s): s is Bench => s === 'throughput' || s === 'watch' || s === 'admission' || s === 'auth');
     else if (flag === '--watchers') args.watch.watchers = num(value(), 2, 20_000);
     else if (flag === '--watch-rate') args.watch.rate = num(value(), 1, 5_000);
     else if (flag === '--watch-duration') args.watch.durationSec = num(value(), 1, 600);
@@ -332,6 +334,7 @@ export interface BenchReport {
   portico: Partial<Record<Shape, ShapeResult>>;
   watch?: WatchReport;
   admission?: AdmissionReport;
+  auth?: AuthReport;
 }
 
 function fmt(n: number | undefined, digits = 0): string {
@@ -407,6 +410,7 @@ function markdown(r: BenchReport): string {
   if (r.baselines) parts.push(throughputMarkdown(r, r.baselines));
   if (r.watch) parts.push(watchMarkdown(r, r.watch));
   if (r.admission) parts.push(admissionMarkdown(r.admission));
+  if (r.auth) parts.push(authMarkdown(r.auth));
   return parts.map((p) => p.join('\n')).join('\n\n');
 }
 
@@ -523,6 +527,12 @@ async function main(): Promise<number> {
       say(`admission: webhooks ÷ none = ${fmt(a.ratios.webhooksVsNone, 3)}; policy ÷ none = ${fmt(a.ratios.policyVsNone, 3)}; added latency per webhook call ${fmt(a.addedLatencyPerWebhookCallMs, 2)} ms`);
     }
 
+    if (args.benches.includes('auth')) {
+      // Issue 5: RBAC decisions/s, and creates/s with a ServiceAccount token bound through RBAC vs the admin certificate.
+      report.auth = await benchAuth({ durationSec: args.durationSec, connections: Math.min(args.connections, 32) }, say);
+      say(`auth: ${fmt(report.auth.decisionsPerSec)} RBAC decisions/s; token ÷ certificate creates = ${fmt(report.auth.tokenVsCertificate, 3)}`);
+    }
+
     const dir = join(WORKSPACE_ROOT, '.bench');
     mkdirSync(dir, { recursive: true });
     const json = JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' ? round(v, 3) : v), 2);
@@ -536,7 +546,8 @@ async function main(): Promise<number> {
     const throughputOk = !args.benches.includes('throughput') || args.shapes.every((s) => report.portico[s]?.create);
     const watchOk = !args.benches.includes('watch') || (report.watch?.portico !== undefined && report.watch.portico.lost === 0);
     const admissionOk = !args.benches.includes('admission') || (report.admission?.phases.every((p) => p.failed === 0) ?? false);
-    return throughputOk && watchOk && admissionOk ? 0 : 1;
+    const authOk = !args.benches.includes('auth') || (report.auth !== undefined && Object.values(report.auth.creates).every((p) => p.failed === 0));
+    return throughputOk && watchOk && admissionOk && authOk ? 0 : 1;
   } finally {
     await cleanup();
   }
