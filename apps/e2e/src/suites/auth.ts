@@ -252,6 +252,52 @@ export function authSuite(portico: () => Portico, fixtures: () => AuthFixtures):
     await eventually(async () => (await as(legacy, ['auth', 'whoami'])).code !== 0, 'the token of a deleted Secret');
   });
 
+  it('answers TokenReview and SubjectAccessReview as their backends', async () => {
+    await ok(admin, ['create', 'serviceaccount', 'reviewed', '-n', ns]);
+    const token = (await ok(admin, ['create', 'token', 'reviewed', '-n', ns])).trim();
+    const review = (spec: Record<string, unknown>) =>
+      rawRequest(creds, {
+        method: 'POST',
+        path: '/apis/authentication.k8s.io/v1/tokenreviews',
+        body: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec }),
+      });
+    const good = await review({ token });
+    expect(good.status).toBe(201);
+    expect(good.json).toMatchObject({
+      kind: 'TokenReview',
+      status: {
+        authenticated: true,
+        user: { username: `system:serviceaccount:${ns}:reviewed`, groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'] },
+        audiences: ['https://kubernetes.default.svc.cluster.local'],
+      },
+    });
+    expect((await review({ token: `${token}x` })).json).toMatchObject({ status: { user: {}, error: 'invalid bearer token' } });
+    expect((await review({ token, audiences: ['vault'] })).json).toMatchObject({ status: { user: {}, error: 'invalid bearer token' } });
+    const sar = await rawRequest(creds, {
+      method: 'POST',
+      path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+      body: JSON.stringify({
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: { user: 'jane', groups: ['dev'], resourceAttributes: { namespace: ns, verb: 'create', resource: 'roles', group: 'rbac.authorization.k8s.io' } },
+      }),
+    });
+    expect(sar.status).toBe(201);
+    expect(sar.json).toMatchObject({
+      status: { allowed: true, reason: `RBAC: allowed by RoleBinding "jane-admin/${ns}" of ClusterRole "admin" to User "jane"` },
+    });
+    const lsar = await rawRequest(creds, {
+      method: 'POST',
+      path: `/apis/authorization.k8s.io/v1/namespaces/${ns}/localsubjectaccessreviews`,
+      body: JSON.stringify({
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'LocalSubjectAccessReview',
+        spec: { user: 'nobody', resourceAttributes: { namespace: ns, verb: 'get', resource: 'secrets' } },
+      }),
+    });
+    expect(lsar.json).toMatchObject({ status: { allowed: false } });
+  });
+
   it('anonymous requests get the public paths and nothing else', async () => {
     const version = await rawRequest(creds, { method: 'GET', path: '/version', anonymous: true });
     expect(version.status).toBe(200);
