@@ -392,6 +392,11 @@ function watchMarkdown(r: BenchReport, w: WatchReport): string[] {
       `Gateway memory per watcher: ${fmt(p.memoryPerWatcherKiB, 1)} KiB (RSS of both gateways ${p.gatewayRssMiB.before.map((m) => fmt(m)).join(' + ')} MiB idle → ` +
         `${p.gatewayRssMiB.after.map((m) => fmt(m)).join(' + ')} MiB with every watcher connected). Streams ended by a gateway and resumed: ${p.resumed}.`,
     );
+    lines.push(
+      `Where the cores went during the steady phase (1 = one core): ${Object.entries(p.cpu)
+        .map(([k, v]) => `${k} ${fmt(v, 2)}`)
+        .join(', ')}.`,
+    );
     if (p.ceiling) {
       lines.push(
         `Ceiling: ${fmt(p.ceiling.eventsPerSec)} events/s on the resource (${fmt(p.ceiling.deliveriesPerSec)} deliveries/s) with every watcher keeping up ` +
@@ -504,7 +509,7 @@ async function main(): Promise<number> {
 
     if (args.benches.includes('watch')) {
       say(`bench: watch (${args.watch.watchers} watchers, ${args.watch.rate} writes/s for ${args.watch.durationSec} s)…`);
-      report.watch = await benchWatch(etcd.url, nats.url, tmp, args.watch, say);
+      report.watch = await benchWatch({ etcdUrl: etcd.url, etcdPid: etcd.pid, natsUrl: nats.url, natsPid: nats.pid }, tmp, args.watch, say);
       const w = report.watch;
       say('');
       say(['watch measurement (latency from ack)'.padEnd(62), 'writes/s'.padStart(10), 'lost'.padStart(8), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8)].join(' '));
@@ -515,6 +520,7 @@ async function main(): Promise<number> {
       if (w.portico) {
         say(`Portico from commit: p50 ${fmt(w.portico.fromCommitP50Ms, 1)} ms, p99 ${fmt(w.portico.fromCommitP99Ms, 1)} ms; writes: p50 ${fmt(w.portico.writeP50Ms, 1)} ms, p99 ${fmt(w.portico.writeP99Ms, 1)} ms`);
         say(`gateway memory per watcher: ${fmt(w.portico.memoryPerWatcherKiB, 1)} KiB; streams resumed: ${w.portico.resumed}`);
+        say(`CPU during the steady phase (cores): ${Object.entries(w.portico.cpu).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ')}`);
         if (w.portico.ceiling) say(`ceiling: ${fmt(w.portico.ceiling.eventsPerSec)} events/s (${fmt(w.portico.ceiling.deliveriesPerSec)} deliveries/s), ${w.portico.ceiling.bound}`);
         if (w.portico.errors.length > 0) say(`watch client errors: ${w.portico.errors.join('; ')}`);
       }

@@ -67,6 +67,8 @@ export interface WatchReport {
     memoryPerWatcherKiB: number;
     gatewayRssMiB: { before: number[]; after: number[] };
     ceiling?: { eventsPerSec: number; deliveriesPerSec: number; bound: string; steps: RampStep[] };
+    /** Share of one core each part used during the steady phase (1 = a whole core). */
+    cpu: Record<string, number>;
     errors: string[];
   };
   etcd?: LatencyFigures;
@@ -85,6 +87,17 @@ function rssMiB(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
   } catch {
     return NaN;
   }
@@ -147,6 +160,10 @@ class ClientProcess {
 
   report(): Promise<Report> {
     return this.ask('report', { report: true }, 120_000);
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
   }
 
   stop(): void {
@@ -275,7 +292,7 @@ const NS = 'bench-watch';
 const OBJECTS = 100;
 
 async function benchPorticoWatch(
-  etcdUrl: string,
+  servers: WatchServers,
   natsUrl: string,
   dir: string,
   a: WatchArgs,
@@ -290,6 +307,7 @@ async function benchPorticoWatch(
   cleanups.push(async () => {
     for (const p of procs.reverse()) await p.stop(5_000);
   });
+  const etcdUrl = servers.etcdUrl;
   const storage = await startService('storage', ['--listen', '127.0.0.1:0', '--etcd', etcdUrl, '--nats', natsUrl], env);
   procs.push(storage);
   const [auth, admission] = await Promise.all([
@@ -388,7 +406,22 @@ async function benchPorticoWatch(
   cleanups.push(async () => etcd.close());
   const commitWatch = await etcd.watch().prefix(`/registry/core/configmaps/${NS}/`).create();
   commitWatch.on('put', (kv) => committed.set(Number(kv.mod_revision), now()));
+  const parts: Record<string, number[]> = {
+    'gateways (2)': gateways.map((g) => g.pid),
+    storage: [storage.pid],
+    'auth + admission': [auth.pid, admission.pid],
+    etcd: [servers.etcdPid],
+    'nats-server': [servers.natsPid],
+    'watch clients (2)': clients.map((c) => c.pid),
+  };
+  const cpuBefore = Object.fromEntries(Object.entries(parts).map(([k, pids]) => [k, pids.reduce((n, pid) => n + cpuSeconds(pid), 0)]));
+  const selfBefore = process.cpuUsage();
   const run = await openLoop(a.rate, a.durationSec, 64, (i) => put(i, acks, sends));
+  const cpu: Record<string, number> = Object.fromEntries(
+    Object.entries(parts).map(([k, pids]) => [k, (pids.reduce((n, pid) => n + cpuSeconds(pid), 0) - (cpuBefore[k] ?? 0)) / run.elapsedSec]),
+  );
+  const self = process.cpuUsage(selfBefore);
+  cpu['writer (bench)'] = (self.user + self.system) / 1e6 / run.elapsedSec;
   say(`bench watch: ${run.started} writes started, ${acks.size} acknowledged, ${run.failed} failed${run.firstError ? ` (${run.firstError})` : ''}`);
   if (run.failed > 0) throw new Error(`${run.failed} of ${run.started} writes failed: ${run.firstError}`);
   await drain(clients, perClient, [...acks.keys()], 60_000);
@@ -452,6 +485,7 @@ async function benchPorticoWatch(
     memoryPerWatcherKiB,
     gatewayRssMiB: { before, after },
     ...(ceiling ? { ceiling } : {}),
+    cpu,
     errors: final.flatMap((r) => r.errors).slice(0, 10),
   };
 }
@@ -480,11 +514,19 @@ async function benchEtcdWatch(etcdUrl: string, a: WatchArgs, say: (s: string) =>
   return f;
 }
 
-export async function benchWatch(etcdUrl: string, natsUrl: string, dir: string, a: WatchArgs, say: (s: string) => void): Promise<WatchReport> {
+export interface WatchServers {
+  etcdUrl: string;
+  etcdPid: number;
+  natsUrl: string;
+  natsPid: number;
+}
+
+export async function benchWatch(servers: WatchServers, dir: string, a: WatchArgs, say: (s: string) => void): Promise<WatchReport> {
+  const { etcdUrl, natsUrl } = servers;
   const report: WatchReport = { settings: a };
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
-    report.portico = await benchPorticoWatch(etcdUrl, natsUrl, dir, a, say, cleanups);
+    report.portico = await benchPorticoWatch(servers, natsUrl, dir, a, say, cleanups);
   } catch (e) {
     report.error = e instanceof Error ? e.message : String(e);
     say(`bench watch: Portico not measured: ${report.error}`);
