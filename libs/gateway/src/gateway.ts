@@ -9,6 +9,7 @@ import { defaultRegistry, type ResourceDescriptor } from '@portico/registry';
 import { createLogger, renderMetrics } from '@portico/telemetry';
 import { ensureBootstrapPolicy } from './bootstrap/rbac-policy';
 import { ensureSystemNamespaces } from './bootstrap/system-namespaces';
+import { GarbageCollector } from './controllers/garbage-collector';
 import { NamespaceController } from './controllers/namespace-controller';
 import { ServiceAccountTokenController } from './controllers/service-account-token-controller';
 import { ServiceAccountsController } from './controllers/serviceaccounts-controller';
@@ -197,6 +198,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   void bootstrap();
   const namespaceController = opts.controllers === false ? undefined : new NamespaceController(store, api, logger);
   namespaceController?.start();
+  const garbageCollector = opts.controllers === false ? undefined : new GarbageCollector(store, api, logger);
+  garbageCollector?.start();
   const tokenController =
     opts.controllers === false ? undefined : new ServiceAccountTokenController(store, api, opts.auth, opts.bus, opts.tls.clientCAPem, logger);
   tokenController?.start();
@@ -212,6 +215,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     close: async () => {
       shuttingDown = true;
       namespaceController?.stop();
+      garbageCollector?.stop();
       tokenController?.stop();
       serviceAccountsController?.stop();
       hub?.close();

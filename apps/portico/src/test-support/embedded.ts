@@ -29,7 +29,10 @@ export async function startEmbedded(prefix: string): Promise<EmbeddedPortico> {
   };
   const call = (method: string, path: string, body?: unknown): Promise<Reply> =>
     new Promise((resolve, reject) => {
-      const req = request(new URL(path, cluster.url), { method, ...tls, headers: { 'content-type': 'application/json' } }, (res) => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      // Node's client sends DELETE bodies unframed unless told their length.
+      const headers = { 'content-type': 'application/json', ...(payload !== undefined ? { 'content-length': String(payload.length) } : {}) };
+      const req = request(new URL(path, cluster.url), { method, ...tls, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
@@ -37,7 +40,7 @@ export async function startEmbedded(prefix: string): Promise<EmbeddedPortico> {
         );
       });
       req.on('error', reject);
-      req.end(body === undefined ? undefined : JSON.stringify(body));
+      req.end(payload);
     });
   return {
     cluster,

@@ -7,44 +7,30 @@ import { isStatusError, type KubeObject } from '@portico/api';
 import type { ResourceDescriptor } from '@portico/registry';
 import type { ApiResources } from '../discovery/api-resources';
 import type { Logger } from '../logger';
+import { PeriodicSync } from './periodic';
 import { parseObject, type GenericStore, type WriteOptions } from '../store/generic-store';
 
 const finalizerName = 'kubernetes';
 const controllerUser = { username: 'system:serviceaccount:kube-system:namespace-controller', uid: '', groups: ['system:masters'], extra: {} };
 
 export class NamespaceController {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private stopped = false;
+  private readonly loop: PeriodicSync;
 
   constructor(
     private readonly store: GenericStore,
     private readonly api: ApiResources,
     private readonly logger: Logger,
-    private readonly intervalMs = 1_000,
-  ) {}
+    intervalMs = 1_000,
+  ) {
+    this.loop = new PeriodicSync('namespace controller', () => this.syncAll(), logger, intervalMs);
+  }
 
   start(): void {
-    const tick = async () => {
-      if (this.stopped) return;
-      if (!this.running) {
-        this.running = true;
-        try {
-          await this.syncAll();
-        } catch (e) {
-          this.logger.warn({ err: e }, 'namespace controller: sync failed, retrying');
-        } finally {
-          this.running = false;
-        }
-      }
-      if (!this.stopped) this.timer = setTimeout(() => void tick(), this.intervalMs);
-    };
-    this.timer = setTimeout(() => void tick(), this.intervalMs);
+    this.loop.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.loop.stop();
   }
 
   private options(): WriteOptions {

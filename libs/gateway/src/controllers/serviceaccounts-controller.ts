@@ -7,46 +7,32 @@ import { isStatusError, type KubeObject } from '@portico/api';
 import type { ResourceDescriptor } from '@portico/registry';
 import type { ApiResources } from '../discovery/api-resources';
 import type { Logger } from '../logger';
+import { PeriodicSync } from './periodic';
 import { parseObject, type GenericStore, type ListOptions, type WriteOptions } from '../store/generic-store';
 
 const controllerUser = { username: 'system:serviceaccount:kube-system:service-account-controller', uid: '', groups: ['system:masters'], extra: {} };
 const listAll: ListOptions = { resourceVersion: '', resourceVersionMatch: '', limit: 0, continue: '', labelSelector: '', fieldSelector: '' };
 
 export class ServiceAccountsController {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private stopped = false;
+  private readonly loop: PeriodicSync;
 
   constructor(
     private readonly store: GenericStore,
     private readonly api: ApiResources,
-    private readonly logger: Logger,
+    logger: Logger,
     /** The cluster CA that kube-root-ca.crt publishes; none, no ConfigMap. */
     private readonly rootCAPem: string | undefined,
-    private readonly intervalMs = 1_000,
-  ) {}
+    intervalMs = 1_000,
+  ) {
+    this.loop = new PeriodicSync('serviceaccounts controller', () => this.syncAll(), logger, intervalMs);
+  }
 
   start(): void {
-    const tick = async () => {
-      if (this.stopped) return;
-      if (!this.running) {
-        this.running = true;
-        try {
-          await this.syncAll();
-        } catch (e) {
-          this.logger.warn({ err: e }, 'serviceaccounts controller: sync failed, retrying');
-        } finally {
-          this.running = false;
-        }
-      }
-      if (!this.stopped) this.timer = setTimeout(() => void tick(), this.intervalMs);
-    };
-    this.timer = setTimeout(() => void tick(), 0);
+    this.loop.start(0);
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.loop.stop();
   }
 
   private options(manager: string): WriteOptions {
