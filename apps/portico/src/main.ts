@@ -7,7 +7,7 @@ import { gatewayCommand, minRequestTimeoutOption, parsePort, watchBookmarkInterv
 import { compactionIntervalOption, storageCommand } from '@portico/app-storage/command';
 import { initTracing } from '@portico/telemetry';
 import { errorText, untilSignal } from './lifecycle';
-import { kubeconfigCommand } from './mint-kubeconfig';
+import { kubeconfigCommand } from './kubeconfig-command';
 
 const list = (value: string): string[] =>
   value
