@@ -1,0 +1,18 @@
+// Issue 3 item 8 against `portico start-distributed` (the etcd and NATS of the test run).
+import { afterAll, beforeAll, describe } from 'vitest';
+import { type Portico, startPortico } from './support/portico';
+import { workflowsSuite } from './suites/workflows';
+
+describe('portico (distributed): kubectl and helm workflows', () => {
+  let portico: Portico | undefined;
+  beforeAll(async () => {
+    portico = await startPortico('distributed');
+  });
+  afterAll(async () => {
+    await portico?.stop(5_000);
+  });
+  workflowsSuite(() => {
+    if (!portico) throw new Error('portico did not start; see the first failure');
+    return portico;
+  });
+});
