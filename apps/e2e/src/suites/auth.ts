@@ -250,6 +250,12 @@ export function authSuite(portico: () => Portico, fixtures: () => AuthFixtures):
     expect(await ok(legacy, ['get', 'configmaps', 'c1', '-n', ns, '-o', 'jsonpath={.metadata.name}'])).toBe('c1');
     await ok(admin, ['delete', 'secret', 'legacy-token', '-n', ns]);
     await eventually(async () => (await as(legacy, ['auth', 'whoami'])).code !== 0, 'the token of a deleted Secret');
+    // Deleting the ServiceAccount deletes its token Secrets (the tokens controller).
+    const again = await runKubectl(bin, ['create', '-f', '-'], { kubeconfig: admin, input: JSON.stringify({ ...secret, metadata: { ...secret.metadata, name: 'legacy-token-2' } }) });
+    expect(again.code, describeRun(again)).toBe(0);
+    await eventually(async () => (await as(admin, ['get', 'secret', 'legacy-token-2', '-n', ns, '-o', 'jsonpath={.data.token}'])).stdout !== '', 'the second token');
+    await ok(admin, ['delete', 'serviceaccount', 'legacy', '-n', ns]);
+    await eventually(async () => (await as(admin, ['get', 'secret', 'legacy-token-2', '-n', ns])).code !== 0, 'the token Secret of a deleted ServiceAccount');
   });
 
   it('answers TokenReview and SubjectAccessReview as their backends', async () => {

@@ -4,7 +4,8 @@
 // cluster CA and its namespace, and the account's UID as an annotation. Portico has no controller
 // manager, so the gateway does it: on each Secret event from the bus, and in a slower resync over
 // the Secrets of that type. Filling is idempotent (a Secret that already holds a token is left
-// alone), so every gateway replica may run it.
+// alone), so every gateway replica may run it. When a ServiceAccount is deleted, its token Secrets
+// go too.
 import { isStatusError, type KubeObject } from '@portico/api';
 import { WatchEventMessage, watchSubject, type AuthServicePort, type BusSubscription, type EventBusPort } from '@portico/proto';
 import type { ApiResources } from '../discovery/api-resources';
@@ -23,7 +24,7 @@ function needsToken(obj: KubeObject): boolean {
 }
 
 export class ServiceAccountTokenController {
-  private sub: BusSubscription | undefined;
+  private subs: BusSubscription[] = [];
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly queue = new Set<string>();
@@ -40,7 +41,18 @@ export class ServiceAccountTokenController {
   ) {}
 
   start(): void {
-    this.sub = this.bus?.subscribe(watchSubject('', 'secrets'), (m) => {
+    const accountsSub = this.bus?.subscribe(watchSubject('', 'serviceaccounts'), (m) => {
+      try {
+        const e = WatchEventMessage.decode(m.data);
+        if (e.type !== 'DELETED') return;
+        const sa = JSON.parse(Buffer.from(e.object).toString('utf8')) as KubeObject;
+        void this.deleteTokensOf(sa).catch((err: unknown) => this.logger.warn({ err }, 'service-account token controller: could not delete token secrets'));
+      } catch (err) {
+        this.logger.warn({ err }, 'service-account token controller: undecodable event');
+      }
+    });
+    if (accountsSub !== undefined) this.subs.push(accountsSub);
+    const secretsSub = this.bus?.subscribe(watchSubject('', 'secrets'), (m) => {
       try {
         const e = WatchEventMessage.decode(m.data);
         if (e.type === 'DELETED') return;
@@ -50,6 +62,7 @@ export class ServiceAccountTokenController {
         this.logger.warn({ err }, 'service-account token controller: undecodable event');
       }
     });
+    if (secretsSub !== undefined) this.subs.push(secretsSub);
     const resync = async () => {
       if (this.stopped) return;
       try {
@@ -64,7 +77,8 @@ export class ServiceAccountTokenController {
 
   stop(): void {
     this.stopped = true;
-    this.sub?.unsubscribe();
+    for (const sub of this.subs) sub.unsubscribe();
+    this.subs = [];
     if (this.timer !== undefined) clearTimeout(this.timer);
   }
 
@@ -89,6 +103,32 @@ export class ServiceAccountTokenController {
       }
       this.draining = false;
     })();
+  }
+
+  /** The token Secrets naming a deleted ServiceAccount (by name, and by UID when they carry one). */
+  async deleteTokensOf(sa: KubeObject): Promise<void> {
+    const secrets = this.api.lookup('', 'v1', 'secrets');
+    const namespace = sa.metadata?.namespace ?? '';
+    if (secrets === undefined || namespace === '') return;
+    const list = await this.store.list(
+      secrets,
+      namespace,
+      { resourceVersion: '', resourceVersionMatch: '', limit: 0, continue: '', labelSelector: '', fieldSelector: `type=${serviceAccountTokenType}` },
+      { deadline: Date.now() + 10_000 },
+    );
+    for (const raw of list.items) {
+      const secret = parseObject(raw);
+      const annotations = (secret.metadata?.annotations ?? {}) as Record<string, string>;
+      if (annotations[nameAnnotation] !== sa.metadata?.name) continue;
+      const uid = annotations[uidAnnotation];
+      if (uid !== undefined && uid !== '' && uid !== sa.metadata?.uid) continue;
+      try {
+        await this.store.delete(secrets, namespace, secret.metadata?.name ?? '', {}, this.options());
+        this.logger.info({ namespace, name: secret.metadata?.name, serviceAccount: sa.metadata?.name }, 'deleted the token secret of a deleted service account');
+      } catch (e) {
+        if (!(isStatusError(e) && e.code === 404)) throw e;
+      }
+    }
   }
 
   async resync(): Promise<void> {
