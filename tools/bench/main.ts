@@ -5,11 +5,13 @@
 // its own etcd and NATS on free loopback ports in a temp dir, and Portico in both shapes; every
 // loop is bounded in count and in time; nothing leaves loopback.
 //
-//   npm run bench [-- --duration 10 --connections 64 --shapes embedded,distributed --benches throughput,watch,admission,auth
+//   npm run bench [-- --duration 10 --connections 64 --shapes embedded,distributed --benches throughput,watch,admission,auth,codec,apply
 //                     --watchers 1000 --watch-rate 100 --watch-duration 20 --ramp-step 3 --watch-baseline 5]
 //
 // Then admission (admission.ts): creates/s with two webhooks and with a ValidatingAdmissionPolicy vs none.
-// Last, auth (auth.ts): RBAC decisions/s, and creates/s with a ServiceAccount token vs the admin certificate.
+// Then auth (auth.ts): RBAC decisions/s, and creates/s with a ServiceAccount token vs the admin certificate.
+// Last, codec (codec.ts): protobuf vs JSON decoding of a Deployment body, in process; and apply
+// (apply.ts): server-side apply vs PUT writes/s on ConfigMaps through `portico start`.
 //
 // Writes .bench/bench-<time>.json and .bench/latest.json and prints a markdown block for the README.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -23,7 +25,9 @@ import { Etcd3 } from 'etcd3';
 import { type KubeconfigCredentials, type Portico, readKubeconfig, type Shape, startPortico, WORKSPACE_ROOT } from '@portico/e2e';
 import { ensureServerBinaries, startEtcd, startNats } from '../test/servers.mjs';
 import { admissionMarkdown, benchAdmission, type AdmissionReport } from './admission';
+import { applyMarkdown, benchApply, type ApplyReport } from './apply';
 import { authMarkdown, benchAuth, type AuthReport } from './auth';
+import { benchCodec, codecMarkdown, type CodecReport } from './codec';
 import { benchWatch, type LatencyFigures, type WatchArgs, type WatchReport } from './watch';
 
 // autocannon ships no types; this is the part of its API used here.
@@ -62,7 +66,8 @@ interface CannonTracker {
 type Autocannon = (opts: CannonOptions, cb: (err: Error | null, res: CannonResult) => void) => CannonTracker;
 const autocannon = require('autocannon') as Autocannon;
 
-type Bench = 'throughput' | 'watch' | 'admission' | 'auth';
+type Bench = 'throughput' | 'watch' | 'admission' | 'auth' | 'codec' | 'apply';
+const BENCHES: readonly Bench[] = ['throughput', 'watch', 'admission', 'auth', 'codec', 'apply'];
 
 interface Args {
   durationSec: number;
@@ -73,7 +78,7 @@ interface Args {
 }
 
 const KNOWN_ARGS =
-  '--duration <s>, --connections <n>, --shapes embedded,distributed, --benches throughput,watch,admission,auth, ' +
+  '--duration <s>, --connections <n>, --shapes embedded,distributed, --benches throughput,watch,admission,auth,codec,apply, ' +
   '--watchers <n>, --watch-rate <writes/s>, --watch-duration <s>, --ramp-step <s, 0: no ramp>, --watch-baseline <s, 0: none>';
 
 function parseArgs(argv: string[]): Args {
@@ -81,7 +86,7 @@ function parseArgs(argv: string[]): Args {
     durationSec: 10,
     connections: 64,
     shapes: ['embedded', 'distributed'],
-    benches: ['throughput', 'watch', 'admission', 'auth'],
+    benches: [...BENCHES],
     // 1,000 watchers over two gateways at 100 writes/s, sized to take about a minute on 2 cores;
     // issue 4's figures are `--watch-duration 30`.
     watch: { watchers: 1000, rate: 100, durationSec: 20, rampStepSec: 3, baselineSec: 5 },
@@ -97,7 +102,7 @@ function parseArgs(argv: string[]): Args {
     if (flag === '--duration') args.durationSec = num(value(), 1, 120);
     else if (flag === '--connections') args.connections = num(value(), 1, 512);
     else if (flag === '--shapes') args.shapes = value().split(',').filter((s): s is Shape => s === 'embedded' || s === 'distributed');
-    else if (flag === '--benches') args.benches = value().split(',').filter((s): s is Bench => s === 'throughput' || s === 'watch' || s === 'admission' || s === 'auth');
+    else if (flag === '--benches') args.benches = value().split(',').filter((s): s is Bench => (BENCHES as readonly string[]).includes(s));
     else if (flag === '--watchers') args.watch.watchers = num(value(), 2, 20_000);
     else if (flag === '--watch-rate') args.watch.rate = num(value(), 1, 5_000);
     else if (flag === '--watch-duration') args.watch.durationSec = num(value(), 1, 600);
@@ -335,6 +340,8 @@ export interface BenchReport {
   watch?: WatchReport;
   admission?: AdmissionReport;
   auth?: AuthReport;
+  codec?: CodecReport;
+  apply?: ApplyReport;
 }
 
 function fmt(n: number | undefined, digits = 0): string {
@@ -416,6 +423,8 @@ function markdown(r: BenchReport): string {
   if (r.watch) parts.push(watchMarkdown(r, r.watch));
   if (r.admission) parts.push(admissionMarkdown(r.admission));
   if (r.auth) parts.push(authMarkdown(r.auth));
+  if (r.codec) parts.push(codecMarkdown(r.codec, fmt));
+  if (r.apply) parts.push(applyMarkdown(r.apply, fmt));
   return parts.map((p) => p.join('\n')).join('\n\n');
 }
 
@@ -539,6 +548,21 @@ async function main(): Promise<number> {
       say(`auth: ${fmt(report.auth.decisionsPerSec)} RBAC decisions/s; token ÷ certificate creates = ${fmt(report.auth.tokenVsCertificate, 3)}`);
     }
 
+    if (args.benches.includes('codec')) {
+      // Issue 3: the cost of protobuf request bodies against JSON ones.
+      report.codec = benchCodec({}, say);
+      const c = report.codec;
+      say(`codec: JSON ${fmt(c.json.opsPerSec)} decodes/s (${fmt(c.json.usPerOp, 1)} µs, ${c.json.bytes} B); protobuf ${fmt(c.protobuf.opsPerSec)} decodes/s (${fmt(c.protobuf.usPerOp, 1)} µs, ${c.protobuf.bytes} B); protobuf ÷ JSON = ${fmt(c.protobufVsJson, 3)}`);
+    }
+
+    if (args.benches.includes('apply')) {
+      // Issue 3: server-side apply throughput against plain updates.
+      report.apply = await benchApply({ durationSec: args.durationSec, connections: Math.min(args.connections, 32) }, say);
+      const a = report.apply;
+      const line = (p: typeof a.update): string => `${fmt(p.opsPerSec)} writes/s (p50 ${fmt(p.p50Ms, 1)} ms, p99 ${fmt(p.p99Ms, 1)} ms, ${p.failed} failed)`;
+      say(`apply: PUT ${line(a.update)}; server-side apply ${line(a.apply)}; apply ÷ update = ${fmt(a.applyVsUpdate, 3)}`);
+    }
+
     const dir = join(WORKSPACE_ROOT, '.bench');
     mkdirSync(dir, { recursive: true });
     const json = JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' ? round(v, 3) : v), 2);
@@ -553,7 +577,8 @@ async function main(): Promise<number> {
     const watchOk = !args.benches.includes('watch') || (report.watch?.portico !== undefined && report.watch.portico.lost === 0);
     const admissionOk = !args.benches.includes('admission') || (report.admission?.phases.every((p) => p.failed === 0) ?? false);
     const authOk = !args.benches.includes('auth') || (report.auth !== undefined && Object.values(report.auth.creates).every((p) => p.failed === 0));
-    return throughputOk && watchOk && admissionOk && authOk ? 0 : 1;
+    const applyOk = !args.benches.includes('apply') || (report.apply !== undefined && report.apply.update.failed === 0 && report.apply.apply.failed === 0);
+    return throughputOk && watchOk && admissionOk && authOk && applyOk ? 0 : 1;
   } finally {
     await cleanup();
   }
