@@ -1,5 +1,5 @@
 // Issue 3 item 8 against `portico start-distributed` (the etcd and NATS of the test run).
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Portico, startPortico } from './support/portico';
 import { workflowsSuite } from './suites/workflows';
 
@@ -14,5 +14,15 @@ describe('portico (distributed): kubectl and helm workflows', () => {
   workflowsSuite(() => {
     if (!portico) throw new Error('portico did not start; see the first failure');
     return portico;
+  });
+  // Last: a Portico that died mid-suite shows here with its own last words, not only as refused connections.
+  it('served the whole suite without exiting', () => {
+    let alive = portico !== undefined;
+    try {
+      if (portico) process.kill(portico.pid, 0);
+    } catch {
+      alive = false;
+    }
+    expect(alive, portico?.output()).toBe(true);
   });
 });
