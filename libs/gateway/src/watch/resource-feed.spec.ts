@@ -11,7 +11,9 @@ import {
   WatchEventMessage,
   watchSubject,
   type BusDisruption,
+  type BusMessage,
   type BusSubscription,
+  type EventBusPort,
   type StorageServicePort,
   type WatchReplayRequest,
   type WatchReplayResponse,
@@ -25,9 +27,23 @@ import { Watcher } from './watcher';
 const logger = createLogger({ service: 'test', level: 'silent' });
 const epoch = '1.0';
 
-class Bus extends InProcessBus {
+/** The in-process bus, plus disruptions on demand (the in-process one never has any). */
+class Bus implements EventBusPort {
+  private readonly inner = new InProcessBus();
   private readonly listeners = new Set<(d: BusDisruption) => void>();
-  override onDisruption(l: (d: BusDisruption) => void): BusSubscription {
+  publish(subject: string, data: Uint8Array): void {
+    this.inner.publish(subject, data);
+  }
+  subscribe(subject: string, onMessage: (m: BusMessage) => void): BusSubscription {
+    return this.inner.subscribe(subject, onMessage);
+  }
+  flush(): Promise<void> {
+    return this.inner.flush();
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+  onDisruption(l: (d: BusDisruption) => void): BusSubscription {
     this.listeners.add(l);
     return { unsubscribe: () => this.listeners.delete(l) };
   }
