@@ -47,6 +47,18 @@ const metaOf = (obj: KubeObject): ObjectMeta => {
 
 const strOf = (v: unknown): string => (typeof v === 'string' ? v : '');
 
+/**
+ * ObjectMeta's maps and lists are `omitempty` in Go: an empty one never reaches storage or a
+ * response (a strategic patch adding `"annotations":{}` must not show up as a change).
+ */
+export function omitEmptyMetadata(obj: KubeObject): void {
+  const m = metaOf(obj) as Record<string, unknown>;
+  for (const field of ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields']) {
+    const v = m[field];
+    if (v === null || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0)) delete m[field];
+  }
+}
+
 /** rest.WipeObjectMetaSystemFields: what a client may not set on create. */
 export function wipeObjectMetaSystemFields(obj: KubeObject): void {
   const m = metaOf(obj);
@@ -183,6 +195,7 @@ export function beforeCreate(desc: ResourceDescriptor, obj: KubeObject, ctx: Cre
   if (metaErrs.length) throw newInvalid(desc.storage.group, desc.kind, name, metaErrs);
 
   warnings.push(...strategy.warningsOnCreate(obj));
+  omitEmptyMetadata(obj);
   strategy.canonicalize(obj);
   return { warnings };
 }
@@ -261,6 +274,7 @@ export function beforeUpdate(desc: ResourceDescriptor, obj: KubeObject, old: Kub
   if (errs.length) throw newInvalid(desc.storage.group, desc.kind, strOf(meta.name), errs);
 
   const warnings = strategy.warningsOnUpdate(obj, old);
+  omitEmptyMetadata(obj);
   strategy.canonicalize(obj);
   return { warnings };
 }

@@ -60,8 +60,13 @@ interface AdmissionAttributes {
 
 const createOptions = { kind: 'CreateOptions', apiVersion: 'meta.k8s.io/v1' };
 
-/** Each conflict retry re-reads and re-admits; kube-apiserver has no bound, a runaway loop is worse. */
-const maxUpdateAttempts = 20;
+/**
+ * Conflict retries go on while the request has time left, as kube-apiserver's GuaranteedUpdate
+ * retries without a count; without a deadline (internal callers) they stop after a generous count.
+ */
+function retriesLeft(ctx: CallContext, attempt: number): boolean {
+  return ctx.deadline !== undefined ? Date.now() < ctx.deadline : attempt < 1000;
+}
 
 function ref(desc: ResourceDescriptor, namespace: string, name: string): ResourceRef {
   return { group: desc.storage.group, resource: desc.storage.resource, namespace: desc.namespaced ? namespace : '', name };
@@ -212,7 +217,7 @@ export class GenericStore {
     pinned: boolean,
   ): Promise<{ object: KubeObject; created: boolean }> {
     const options = { kind: 'UpdateOptions', apiVersion: 'meta.k8s.io/v1' };
-    for (let attempt = 0; attempt < maxUpdateAttempts; attempt++) {
+    for (let attempt = 0; retriesLeft(o.ctx, attempt); attempt++) {
       const got = await callService('storage', this.storage.get({ ref: ref(desc, namespace, name), resourceVersion: '' }, o.ctx));
       if (got.status !== undefined && got.status.code !== 404) throwIfStatus(got.status);
       const current = got.status === undefined ? parseObject(got.object) : undefined;
@@ -295,7 +300,7 @@ export class GenericStore {
     o: WriteOptions,
   ): Promise<{ code: 200 | 202; body: KubeObject }> {
     const deleteOptions = { kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/v1', ...options };
-    for (let attempt = 0; attempt < maxUpdateAttempts; attempt++) {
+    for (let attempt = 0; retriesLeft(o.ctx, attempt); attempt++) {
       const current = parseObject(await this.get(desc, namespace, name, '', o.ctx));
       const currentRv = current.metadata?.resourceVersion ?? '';
       const plan = beforeDelete(desc, current, options, { now: this.now() });
