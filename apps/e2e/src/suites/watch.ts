@@ -6,9 +6,11 @@
 //
 // Every wait is a poll with a deadline; no assertion is about how long something took.
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, makeInformer, type Informer, type ObjectCache, type V1ConfigMap } from '@kubernetes/client-node';
+import { decodeProtobufObject } from '@portico/api';
 import { kubectlBinaries, runKubectl, type RunResult } from '@portico/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeconfigCredentials, rawRequest, readKubeconfig } from '../support/https';
@@ -533,21 +535,47 @@ export function watchRawSuite(target: () => WatchTarget, opts: { bookmarkInterva
       }
     });
 
-    it('Accept with protobuf first and JSON second (client-go’s default): the stream is JSON', async () => {
-      // Portico does not frame watches in protobuf (kube-apiserver would, for built-in kinds);
-      // every client that asks for protobuf also accepts JSON, and gets it.
+    it('Accept with protobuf first (client-go’s typed clients): length-prefixed protobuf WatchEvents', async () => {
       const n = `proto-${uniqueSuffix()}`;
       const rv = await api.listRv(col());
-      const w = await open(`${col()}?watch=1&resourceVersion=${rv}&labelSelector=${encodeURIComponent(`t=${n}`)}`, {
-        accept: 'application/vnd.kubernetes.protobuf;stream=watch,application/json',
+      const url = new URL(`${col()}?watch=1&resourceVersion=${rv}&labelSelector=${encodeURIComponent(`t=${n}`)}`, api.creds.server);
+      const chunks: Buffer[] = [];
+      let contentType = '';
+      const req = httpsRequest({
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        ca: api.creds.ca,
+        cert: api.creds.cert,
+        key: api.creds.key,
+        agent: false,
+        headers: { accept: 'application/vnd.kubernetes.protobuf;stream=watch,application/json' },
       });
+      req.on('response', (res) => {
+        contentType = String(res.headers['content-type']);
+        res.on('data', (c: Buffer) => chunks.push(c));
+      });
+      req.on('error', () => undefined);
+      req.end();
       try {
-        expect(w.status).toBe(200);
-        expect(w.headers['content-type']).toBe('application/json');
+        await eventually('response headers', () => (contentType === '' ? undefined : true));
+        expect(contentType).toBe('application/vnd.kubernetes.protobuf;stream=watch');
         await api.create(ns, configMap(`${n}-a`, { k: 'v' }, { t: n }));
-        await w.waitFor(has('ADDED', `${n}-a`), `ADDED ${n}-a`);
+        const frame = await eventually('one frame', () => {
+          const all = Buffer.concat(chunks);
+          if (all.length < 4) return undefined;
+          const len = all.readUInt32BE(0);
+          return all.length >= 4 + len ? all.subarray(4, 4 + len) : undefined;
+        });
+        // metav1.WatchEvent: field 1 the type, field 2 a RawExtension whose field 1 is the enveloped object.
+        const fields = protoFields(frame);
+        expect(fields.get(1)?.toString()).toBe('ADDED');
+        const raw = protoFields(fields.get(2) as Buffer).get(1) as Buffer;
+        const decoded = decodeProtobufObject(raw);
+        expect(decoded.kind).toBe('ConfigMap');
+        expect(decoded.object).toMatchObject({ metadata: { name: `${n}-a`, namespace: ns }, data: { k: 'v' } });
       } finally {
-        w.close();
+        req.destroy();
       }
     });
   });
@@ -705,3 +733,26 @@ export function watchCompactionSuite(target: () => WatchTarget): void {
 }
 
 export { describeEvents };
+
+/** The length-delimited fields of a protobuf message by number (enough for WatchEvent and RawExtension). */
+function protoFields(buf: Buffer): Map<number, Buffer> {
+  const out = new Map<number, Buffer>();
+  let i = 0;
+  const varint = (): number => {
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      const b = buf[i++] as number;
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return v;
+      shift += 7;
+    }
+  };
+  while (i < buf.length) {
+    const key = varint();
+    const len = varint();
+    out.set(Math.floor(key / 8), buf.subarray(i, i + len));
+    i += len;
+  }
+  return out;
+}

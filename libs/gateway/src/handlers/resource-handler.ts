@@ -296,6 +296,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
           fieldSelector === '' ? undefined : parseFieldSelector(fieldSelector),
           deps.watch,
           table === undefined ? undefined : new TableWatch(desc, table, q),
+          format === 'protobuf',
         );
       }
       case 'patch':

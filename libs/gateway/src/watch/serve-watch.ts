@@ -98,6 +98,7 @@ export async function serveWatch(
   requestedFieldSelector: FieldSelector | undefined,
   deps: ServeWatchDeps,
   table?: TableWatch,
+  protobuf = false,
 ): Promise<void> {
   const labelSelector = o.labelSelector === '' ? undefined : parseLabelSelector(o.labelSelector);
   const fromRv = parseResourceVersion(o.resourceVersion);
@@ -124,6 +125,7 @@ export async function serveWatch(
     allowBookmarks: o.allowWatchBookmarks,
     maxQueuedFrames: deps.maxQueuedFrames,
     table,
+    protobuf: protobuf && table === undefined,
   });
   // Attach before replaying: whatever the feed receives meanwhile waits in the watcher.
   feed.attach(watcher);
@@ -153,7 +155,7 @@ export async function serveWatch(
   }
 
   res.statusCode = 200;
-  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Content-Type', protobuf && table === undefined ? 'application/vnd.kubernetes.protobuf;stream=watch' : 'application/json');
   res.flushHeaders();
 
   watcher.lastRv = initial ? 0 : fromRv;

@@ -4,7 +4,7 @@
 // encoding and shared, and written with backpressure: a watcher that cannot keep up is ended so its
 // client re-watches, instead of holding memory or slowing the others.
 import type { ServerResponse } from 'node:http';
-import { groupVersionString, type FieldSelector, type KubeObject, type LabelSelector, type Status } from '@portico/api';
+import { encodeProtobufObject, encodeProtobufWatchEvent, groupVersionString, type JsonObject, type FieldSelector, type KubeObject, type LabelSelector, type Status } from '@portico/api';
 import type { ResourceDescriptor } from '@portico/registry';
 import type { TableWatch } from '../handlers/table';
 import type { FeedEvent } from './feed-event';
@@ -20,6 +20,8 @@ export interface WatcherOptions {
   maxQueuedFrames: number;
   /** Table watches: each event becomes a one-row Table (column definitions on the first only), per watcher. */
   table: TableWatch | undefined;
+  /** Protobuf framing (`application/vnd.kubernetes.protobuf;stream=watch`): length-prefixed WatchEvents. */
+  protobuf: boolean;
 }
 
 type Delivered = { type: string; which: 'obj' | 'prev' };
@@ -70,7 +72,7 @@ export class Watcher implements FeedListener {
     // Still replaying: its own replay says where it starts, and the feed, starting afresh, is
     // anchored or checked from there; nothing has been written yet (not even the headers).
     if (this.pending !== undefined) return;
-    this.writeFrame(Buffer.concat([Buffer.from(JSON.stringify({ type: 'ERROR', object: status })), newline]));
+    this.writeFrame(this.encode('ERROR', status as unknown as JsonObject));
     this.end();
   }
 
@@ -98,7 +100,7 @@ export class Watcher implements FeedListener {
     const d = initial ? this.deliverInitial(e) : this.deliver(e);
     this.lastRv = e.rv;
     if (d === undefined) return;
-    const key = `${this.version}|${d.type}|${d.which}`;
+    const key = `${this.version}|${d.type}|${d.which}|${this.o.protobuf ? 'pb' : 'json'}`;
     this.writeFrame(this.o.table !== undefined ? this.buildFrame(e, d) : e.frame(key, () => this.buildFrame(e, d)));
   }
 
@@ -108,7 +110,7 @@ export class Watcher implements FeedListener {
     const metadata: Record<string, unknown> = { resourceVersion: String(r), creationTimestamp: null };
     if (annotations !== undefined) metadata['annotations'] = annotations;
     const object = { kind: this.o.desc.kind, apiVersion: this.version, metadata };
-    this.writeFrame(this.o.table !== undefined ? this.o.table.frame('BOOKMARK', object) : Buffer.from(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`));
+    this.writeFrame(this.o.table !== undefined ? this.o.table.frame('BOOKMARK', object) : this.encode('BOOKMARK', object as JsonObject));
   }
 
   end(): void {
@@ -163,6 +165,12 @@ export class Watcher implements FeedListener {
 
   private buildFrame(e: FeedEvent, d: Delivered): Buffer {
     const desc = this.o.desc;
+    if (this.o.protobuf) {
+      let obj: KubeObject = d.which === 'prev' ? structuredClone(e.prev as KubeObject) : e.obj;
+      if (d.which === 'prev') obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(e.rv) };
+      if (desc.fromStorage !== undefined) obj = desc.fromStorage(structuredClone(obj));
+      return this.encode(d.type, obj as JsonObject);
+    }
     let raw: Buffer;
     if (d.which === 'prev' || desc.fromStorage !== undefined) {
       let obj: KubeObject = structuredClone(d.which === 'prev' ? (e.prev as KubeObject) : e.obj);
@@ -175,6 +183,12 @@ export class Watcher implements FeedListener {
     }
     if (this.o.table !== undefined) return this.o.table.frame(d.type, raw);
     return Buffer.concat([Buffer.from(`{"type":"${d.type}","object":`), raw, Buffer.from('}\n')]);
+  }
+
+  /** One frame in the watcher's encoding (not for Table watches, which frame themselves). */
+  private encode(type: string, object: JsonObject): Buffer {
+    if (this.o.protobuf) return Buffer.from(encodeProtobufWatchEvent(type, encodeProtobufObject(object)));
+    return Buffer.concat([Buffer.from(JSON.stringify({ type, object })), newline]);
   }
 
   // ---- writing -------------------------------------------------------------------------------
