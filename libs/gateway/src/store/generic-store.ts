@@ -163,10 +163,16 @@ export class GenericStore {
       o.warnings.push(...beforeCreate(desc, admitted, { namespace, now: this.now(), uid: randomUUID() }).warnings);
       await this.validate(desc, { operation: 'CREATE', namespace, name: admitted.metadata?.name ?? '', obj: admitted, old: undefined, options: createOptions }, o);
       if (o.dryRun) return admitted;
-      res = await callService(
-        'storage',
-        this.storage.create({ ref: ref(desc, namespace, admitted.metadata?.name ?? ''), object: Buffer.from(JSON.stringify(admitted)) }, o.ctx),
-      );
+      const generated = name === '' && admitted.metadata?.generateName !== undefined;
+      // k8s parity: a generated name that is taken is generated again (store.go retries 8 times).
+      for (let attempt = 0; ; attempt++) {
+        res = await callService(
+          'storage',
+          this.storage.create({ ref: ref(desc, namespace, admitted.metadata?.name ?? ''), object: Buffer.from(JSON.stringify(admitted)) }, o.ctx),
+        );
+        if (!(generated && res.status?.reason === 'AlreadyExists' && attempt < 8)) break;
+        (admitted.metadata ??= {}).name = generateName(admitted.metadata.generateName ?? '');
+      }
       if (res.status !== undefined) await undo();
     } catch (e) {
       await undo();
