@@ -1,9 +1,8 @@
 // The auth service's command line. Kept free of heavy imports: tracing must be initialised
 // before @grpc/grpc-js is first required, so run.ts is loaded only inside the action.
 import { Command, Option } from 'commander';
-import { createLogger, initTracing } from '@portico/telemetry';
+import { serveProcess } from '@portico/telemetry';
 import type { OidcOptions } from '@portico/auth';
-import type { RunningService } from './run';
 
 /** kube-apiserver's authentication flags, shared by `portico auth` and `portico start`. */
 export interface AuthnFlags {
@@ -81,7 +80,7 @@ export function authCommand(): Command {
     .addOption(new Option('--nats <url>', 'NATS server URL (RBAC objects are followed on it)').env('PORTICO_NATS_URL'));
   for (const o of authnFlagOptions()) cmd.addOption(o);
   return cmd.action((opts: AuthCommandOptions) =>
-    serve('auth', async () => {
+    serveProcess('auth', async () => {
       const { runAuthService } = await import('./run.js');
       return runAuthService({
         listen: opts.listen,
@@ -92,35 +91,4 @@ export function authCommand(): Command {
       });
     }),
   );
-}
-
-/**
- * Tracing first, then the service; one `<name> listening on <addr>` line once it serves; a graceful
- * close on SIGINT/SIGTERM (a second signal exits at once), or when the supervisor that started it
- * with an IPC channel (`portico start-distributed`) goes away.
- */
-async function serve(name: string, start: () => Promise<RunningService>): Promise<void> {
-  const tracing = initTracing(name);
-  const log = createLogger({ service: name });
-  let running: RunningService;
-  try {
-    running = await start();
-  } catch (err) {
-    await tracing.shutdown();
-    throw err;
-  }
-  process.stdout.write(`${name} listening on ${running.address}\n`);
-  const reason = await new Promise<string>((resolve) => {
-    const stop = (why: string): void => {
-      process.off('SIGINT', stop).off('SIGTERM', stop).off('disconnect', onDisconnect);
-      process.once('SIGINT', () => process.exit(130)).once('SIGTERM', () => process.exit(143));
-      resolve(why);
-    };
-    const onDisconnect = (): void => stop('supervisor gone');
-    process.on('SIGINT', stop).on('SIGTERM', stop);
-    if (process.connected) process.once('disconnect', onDisconnect);
-  });
-  log.info({ reason }, 'shutting down');
-  await running.close();
-  await tracing.shutdown();
 }

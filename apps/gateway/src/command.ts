@@ -1,8 +1,7 @@
 // The gateway's command line. Kept free of heavy imports: tracing must be initialised before
 // express and @grpc/grpc-js are first required, so run.ts is loaded only inside the action.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createLogger, initTracing } from '@portico/telemetry';
-import type { RunningService } from './run';
+import { serveProcess } from '@portico/telemetry';
 
 export interface GatewayCommandOptions {
   host: string;
@@ -62,7 +61,7 @@ export function gatewayCommand(): Command {
     .addOption(minRequestTimeoutOption())
     .addOption(watchBookmarkIntervalOption())
     .action((opts: GatewayCommandOptions) =>
-      serve('gateway', async () => {
+      serveProcess('gateway', async () => {
         const { runGateway } = await import('./run.js');
         return runGateway({
           host: opts.host,
@@ -77,35 +76,4 @@ export function gatewayCommand(): Command {
         });
       }),
     );
-}
-
-/**
- * Tracing first, then the service; one `<name> listening on <addr>` line once it serves; a graceful
- * close on SIGINT/SIGTERM (a second signal exits at once), or when the supervisor that started it
- * with an IPC channel (`portico start-distributed`) goes away.
- */
-async function serve(name: string, start: () => Promise<RunningService>): Promise<void> {
-  const tracing = initTracing(name);
-  const log = createLogger({ service: name });
-  let running: RunningService;
-  try {
-    running = await start();
-  } catch (err) {
-    await tracing.shutdown();
-    throw err;
-  }
-  process.stdout.write(`${name} listening on ${running.address}\n`);
-  const reason = await new Promise<string>((resolve) => {
-    const stop = (why: string): void => {
-      process.off('SIGINT', stop).off('SIGTERM', stop).off('disconnect', onDisconnect);
-      process.once('SIGINT', () => process.exit(130)).once('SIGTERM', () => process.exit(143));
-      resolve(why);
-    };
-    const onDisconnect = (): void => stop('supervisor gone');
-    process.on('SIGINT', stop).on('SIGTERM', stop);
-    if (process.connected) process.once('disconnect', onDisconnect);
-  });
-  log.info({ reason }, 'shutting down');
-  await running.close();
-  await tracing.shutdown();
 }

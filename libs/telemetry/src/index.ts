@@ -27,3 +27,5 @@ export {
   REQUEST_DURATION_BUCKETS,
 } from './metrics';
 export type { ApiRequestLabels, MetricVerbInput } from './metrics';
+export { serveProcess } from './serve';
+export type { ServedProcess } from './serve';
