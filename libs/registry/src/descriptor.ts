@@ -2,6 +2,7 @@
 // per-kind policy. Handlers never switch on a resource name; every built-in type (and later every
 // CRD) plugs in by adding a descriptor.
 import type { FieldError, GroupResource, GroupVersionKind, JsonObject, KubeObject } from '@portico/api';
+import type { TableConvertor } from './printers/types';
 
 export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
 
@@ -178,5 +179,38 @@ export interface ResourceDescriptor {
   priority?: { group: number; version: number };
   /** The kind's OpenAPI schema when the generated tables have none (CRDs); see DescriptorOpenAPI. */
   openapi?: DescriptorOpenAPI;
+  /** The Table printer when the built-in table has none (a CRD's additionalPrinterColumns). */
+  tableConvertor?: TableConvertor;
+  /** Set for resources a CustomResourceDefinition serves; see CustomResourceInfo. */
+  customResource?: CustomResourceInfo;
   strategy: RESTStrategy;
+}
+
+/**
+ * What the gateway needs to serve a custom resource beyond the generic descriptor: JSON and YAML
+ * only (no protobuf, no strategic merge patch), the scale subresource's paths, and how objects
+ * move between the served versions and the storage version.
+ */
+export interface CustomResourceInfo {
+  /** The CRD's metadata.name (`<plural>.<group>`), for messages and the Terminating check. */
+  crdName: string;
+  /** The CRD's metadata.uid: descriptors of a deleted and re-created CRD are told apart by it. */
+  crdUID: string;
+  /** The version objects are stored in (the version with storage: true). */
+  storageVersion: string;
+  /** spec.versions[].subresources.scale, when the version has a scale subresource. */
+  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+  /**
+   * spec.conversion. `None`: versions differ only in apiVersion (toStorage/fromStorage rewrite
+   * it). `Webhook`: the gateway posts a ConversionReview to the client config.
+   */
+  conversion:
+    | { strategy: 'None' }
+    | {
+        strategy: 'Webhook';
+        clientConfig: { url?: string; caBundle?: string; service?: { namespace: string; name: string; path?: string; port?: number } };
+        conversionReviewVersions: string[];
+      };
+  /** The deprecation warning of a deprecated version (the default text when the CRD gives none). */
+  deprecationWarning?: string;
 }
