@@ -1,8 +1,10 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-// Module boundaries: apps → service libs → registry → api; proto and telemetry depend on nothing
-// internal; a service lib never imports another service lib; the testing lib is for tests only.
+// Module boundaries: apps → service libs → registry → api; util libs (telemetry, cel) and proto
+// depend on nothing internal, so the registry may use them too (cel for CRD
+// x-kubernetes-validations); a service lib never imports another service lib; the testing lib is
+// for tests only.
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -19,7 +21,7 @@ export default [
             { sourceTag: 'type:api', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:registry', onlyDependOnLibsWithTags: ['type:api'] },
+            { sourceTag: 'type:registry', onlyDependOnLibsWithTags: ['type:api', 'type:util'] },
             {
               sourceTag: 'type:service',
               onlyDependOnLibsWithTags: ['type:registry', 'type:api', 'type:contract', 'type:util', 'type:testing'],

@@ -5,6 +5,6 @@ export type { Attributes, MutationPlugin, Operation, ValidationPlugin } from './
 export { NamespaceLifecycle, immortalNamespaces } from './plugins/namespace-lifecycle';
 export { serviceResolverFromMap, CallingWebhookError } from './webhook/client';
 export type { ServiceResolver } from './webhook/client';
-export { compileCel, celEnvironment, evaluateCel, toCel } from './cel/cel';
-export type { CelProgram, CompileResult } from './cel/cel';
+export { compileCel, celEnvironment, evaluateCel, toCel } from '@portico/cel';
+export type { CelProgram, CompileResult } from '@portico/cel';
 export { admissionExpressionErrors } from './policy/expression-validation';

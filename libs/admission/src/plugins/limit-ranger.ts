@@ -4,7 +4,7 @@
 // maxLimitRequestRatio for Containers, Pods and PersistentVolumeClaims, with kube's messages.
 import { isPlainObject, statusErrors, type KubeObject } from '@portico/api';
 import type { Attributes, MutationPlugin, Operation, ValidationPlugin } from '../attributes';
-import { Quantity } from '../cel/k8s-libraries';
+import { Quantity } from '@portico/cel';
 import type { CachedLister } from '../cache/resource-cache';
 import { ctxOf, isPod } from './cluster-state';
 

@@ -7,7 +7,7 @@
 import { isPlainObject, statusErrors, type KubeObject } from '@portico/api';
 import type { StorageServicePort } from '@portico/proto';
 import type { Attributes, Operation, ValidationPlugin } from '../attributes';
-import { Quantity } from '../cel/k8s-libraries';
+import { Quantity } from '@portico/cel';
 import type { CachedLister } from '../cache/resource-cache';
 import { ctxOf, listObjects } from './cluster-state';
 

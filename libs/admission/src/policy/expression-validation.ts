@@ -4,7 +4,7 @@
 // field path and the compiler's message, as kube-apiserver reports it.
 import { fieldErrors, isPlainObject, statusErrors, type FieldError, type KubeObject } from '@portico/api';
 import type { Attributes, ValidationPlugin } from '../attributes';
-import { compileCel } from '../cel/cel';
+import { compileCel } from '@portico/cel';
 
 const group = 'admissionregistration.k8s.io';
 

@@ -8,7 +8,7 @@ import type { CallContext, EventBusPort, StorageServicePort } from '@portico/pro
 import { builtinResources } from '@portico/registry';
 import type { Attributes, ValidationPlugin } from '../attributes';
 import { objectSource, type ObjectSource } from '../cache/resource-cache';
-import { compileCel, evaluateCel, fromCel, toCel, type CompileResult } from '../cel/cel';
+import { compileCel, evaluateCel, fromCel, toCel, type CompileResult } from '@portico/cel';
 import { namespaceSelectorMatches, objectSelectorMatches, ruleMatches } from '../webhook/matching';
 import type { RuleWithOperations } from '../webhook/types';
 

@@ -11,7 +11,7 @@ import { applyJsonPatch } from '@portico/registry';
 type JsonValue = Parameters<typeof applyJsonPatch>[0];
 import type { Attributes, MutationPlugin, Operation, ValidationPlugin } from '../attributes';
 import { objectSource, type ObjectSource } from '../cache/resource-cache';
-import { compileCel, evaluateCel, toCel, type CompileResult } from '../cel/cel';
+import { compileCel, evaluateCel, toCel, type CompileResult } from '@portico/cel';
 import { CallingWebhookError, postReview, serviceResolverFromMap, webhookTarget, type ServiceResolver } from './client';
 import { isExemptFromWebhooks, namespaceSelectorMatches, objectSelectorMatches, webhookRulesMatch } from './matching';
 import type { Webhook, WebhookConfiguration } from './types';

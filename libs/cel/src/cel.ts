@@ -1,7 +1,8 @@
-// CEL for admission (matchConditions, ValidatingAdmissionPolicy) over @marcbachmann/cel-js. The
-// library has no Kubernetes extension libraries and no cost estimator, so both live here: the
-// Kubernetes functions policies use most, and structural limits (AST size, depth, literal sizes)
-// plus a runtime budget on comprehension input so that no expression runs away.
+// CEL for Kubernetes expressions (admission matchConditions, ValidatingAdmissionPolicy, CRD
+// x-kubernetes-validations) over @marcbachmann/cel-js. The library has no Kubernetes extension
+// libraries and no cost estimator, so both live here: the Kubernetes functions expressions use
+// most, and structural limits (AST size, depth, literal sizes) plus a runtime budget on
+// comprehension input so that no expression runs away.
 import { Environment } from '@marcbachmann/cel-js';
 import { registerKubernetesLibraries } from './k8s-libraries';
 
@@ -10,7 +11,7 @@ export const maxCelExpressionLength = 5 * 1024;
 
 let shared: Environment | undefined;
 
-/** One environment for every admission expression; variables are dynamic, as Kubernetes declares them. */
+/** One environment for every expression; variables are dynamic, as admission declares them. */
 export function celEnvironment(): Environment {
   if (shared !== undefined) return shared;
   const env = new Environment({

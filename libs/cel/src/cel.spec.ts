@@ -7,7 +7,7 @@ function run(expr: string, vars: Record<string, unknown> = {}): unknown {
   return evaluateCel(c.program, toCel(vars) as Record<string, unknown>);
 }
 
-describe('admission CEL', () => {
+describe('CEL', () => {
   it('sees JSON integers as int', () => {
     expect(run('object.spec.replicas > 3', { object: { spec: { replicas: 5 } } })).toBe(true);
     expect(run('has(object.spec.x) || object.?spec.?y.orValue(2) == 2', { object: { spec: {} } })).toBe(true);
@@ -37,7 +37,7 @@ describe('admission CEL', () => {
   });
 });
 
-describe('admission CEL cost limit', () => {
+describe('CEL cost limit', () => {
   it('stops an expression that runs away over its input', () => {
     const list = Array.from({ length: 2000 }, (_, i) => i);
     expect(() => run('object.items.all(x, object.items.all(y, x >= 0))', { object: { items: list } })).toThrow('operation cancelled: actual cost limit exceeded');
@@ -45,7 +45,7 @@ describe('admission CEL cost limit', () => {
   });
 });
 
-describe('admission CEL cost budget', () => {
+describe('CEL cost budget', () => {
   it('is per expression, and survives spreading the variables', () => {
     const c = compileCel('object.items.all(x, object.items.all(y, x >= 0))');
     if (c.program === undefined) throw new Error(c.error);
