@@ -183,6 +183,14 @@ export interface ResourceDescriptor {
   tableConvertor?: TableConvertor;
   /** Set for resources a CustomResourceDefinition serves; see CustomResourceInfo. */
   customResource?: CustomResourceInfo;
+  /**
+   * Set for resources that store nothing and answer a create with a computed object (the review
+   * APIs: TokenReview, SubjectAccessReview, …). They are listed in discovery and OpenAPI, as
+   * kube-apiserver lists them, but Registry.all() leaves them out so that nothing that works on
+   * stored objects (storage, watch, the namespace controller, GC) ever sees them; their storage,
+   * strategy and field selectors are never used.
+   */
+  createOnly?: true;
   strategy: RESTStrategy;
 }
 

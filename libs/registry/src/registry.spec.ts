@@ -64,10 +64,21 @@ describe('defaultRegistry', () => {
       'flowcontrol.apiserver.k8s.io/v1/flowschemas',
       'flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations',
     ]);
+    expect(r.served().filter((d) => d.createOnly === true).map((d) => `${d.group}/${d.version}/${d.resource}`)).toEqual([
+      'authentication.k8s.io/v1/selfsubjectreviews',
+      'authentication.k8s.io/v1/tokenreviews',
+      'authorization.k8s.io/v1/localsubjectaccessreviews',
+      'authorization.k8s.io/v1/selfsubjectaccessreviews',
+      'authorization.k8s.io/v1/selfsubjectrulesreviews',
+      'authorization.k8s.io/v1/subjectaccessreviews',
+    ]);
     expect(r.groups()).toEqual([
       { group: '', versions: ['v1'] },
       { group: 'apps', versions: ['v1'] },
       { group: 'events.k8s.io', versions: ['v1'] },
+      // Only create-only review resources in these two: all() leaves them out, groups() does not.
+      { group: 'authentication.k8s.io', versions: ['v1'] },
+      { group: 'authorization.k8s.io', versions: ['v1'] },
       { group: 'autoscaling', versions: ['v2', 'v1'] },
       { group: 'batch', versions: ['v1'] },
       { group: 'certificates.k8s.io', versions: ['v1'] },

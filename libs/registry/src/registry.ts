@@ -34,6 +34,7 @@ import { leases } from './resources/leases';
 import { namespaces } from './resources/namespaces';
 import { ingressclasses, ingresses, ipaddresses, networkpolicies, servicecidrs } from './resources/networking';
 import { pods } from './resources/pods';
+import { reviewResources } from './resources/reviews';
 import { clusterrolebindings, clusterroles, rolebindings, roles } from './resources/rbac';
 import { secrets } from './resources/secrets';
 import { serviceaccounts } from './resources/serviceaccounts';
@@ -127,6 +128,8 @@ export interface GroupVersions {
 export class Registry {
   private readonly byGVR = new Map<string, ResourceDescriptor>();
   private ordered: ResourceDescriptor[] = [];
+  /** ordered without the create-only resources: what all() answers. */
+  private stored: ResourceDescriptor[] = [];
   private changes = 0;
 
   constructor(descriptors: readonly ResourceDescriptor[] = []) {
@@ -138,17 +141,13 @@ export class Registry {
     const key = gvrKey(desc.group, desc.version, desc.resource);
     if (this.byGVR.has(key)) throw new Error(`resource ${key} is already registered`);
     this.byGVR.set(key, desc);
-    this.ordered = this.sort([...this.byGVR.values()]);
-    this.changes++;
+    this.reorder();
   }
 
   /** Removes a resource (a deleted CRD version). */
   remove(group: string, version: string, resource: string): boolean {
     const removed = this.byGVR.delete(gvrKey(group, version, resource));
-    if (removed) {
-      this.ordered = this.sort([...this.byGVR.values()]);
-      this.changes++;
-    }
+    if (removed) this.reorder();
     return removed;
   }
 
@@ -160,8 +159,23 @@ export class Registry {
     return this.changes;
   }
 
-  /** Every resource, in discovery order: groups, then versions, then resource names. */
+  private reorder(): void {
+    this.ordered = this.sort([...this.byGVR.values()]);
+    this.stored = this.ordered.filter((d) => d.createOnly !== true);
+    this.changes++;
+  }
+
+  /**
+   * Every resource whose objects are stored, in discovery order: groups, then versions, then
+   * resource names. Create-only resources (the reviews) are left out, as everything that walks
+   * this list (the namespace controller, GC, storage) works on stored objects.
+   */
   all(): readonly ResourceDescriptor[] {
+    return this.stored;
+  }
+
+  /** Every resource clients can call, create-only ones included, in discovery order: what discovery and OpenAPI list. */
+  served(): readonly ResourceDescriptor[] {
     return this.ordered;
   }
 
@@ -174,7 +188,7 @@ export class Registry {
    * group itself when several share the storage (core and events.k8s.io events).
    */
   lookupStorage(gr: { group: string; resource: string }): ResourceDescriptor | undefined {
-    const sharing = this.ordered.filter((d) => d.storage.group === gr.group && d.storage.resource === gr.resource);
+    const sharing = this.stored.filter((d) => d.storage.group === gr.group && d.storage.resource === gr.resource);
     return sharing.find((d) => d.group === gr.group) ?? sharing[0];
   }
 
@@ -336,7 +350,7 @@ export function builtinResources(): ResourceDescriptor[] {
   ];
 }
 
-/** A registry with every built-in resource. */
+/** A registry with every built-in resource, the create-only review resources included. */
 export function defaultRegistry(): Registry {
-  return new Registry(builtinResources());
+  return new Registry([...builtinResources(), ...reviewResources()]);
 }

@@ -128,6 +128,36 @@ export function authSuite(portico: () => Portico, fixtures: () => AuthFixtures):
     expect(await ok(jane, ['auth', 'whoami'])).toBe('ATTRIBUTE   VALUE\nUsername    jane\nGroups      [dev system:authenticated]\n');
   });
 
+  it('kubectl api-resources lists the review resources, and can-i resolves them', async () => {
+    // They store nothing, but kube-apiserver lists them (verbs [create]) and kubectl relies on that.
+    const rows = (out: string) => out.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+    const authz = await ok(jane, ['api-resources', '--api-group=authorization.k8s.io', '-o', 'wide']);
+    expect(authz.split('\n')[0]?.trim().split(/\s+/)).toEqual(['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND', 'VERBS', 'CATEGORIES']);
+    expect(rows(authz)).toEqual([
+      ['localsubjectaccessreviews', 'authorization.k8s.io/v1', 'true', 'LocalSubjectAccessReview', 'create'],
+      ['selfsubjectaccessreviews', 'authorization.k8s.io/v1', 'false', 'SelfSubjectAccessReview', 'create'],
+      ['selfsubjectrulesreviews', 'authorization.k8s.io/v1', 'false', 'SelfSubjectRulesReview', 'create'],
+      ['subjectaccessreviews', 'authorization.k8s.io/v1', 'false', 'SubjectAccessReview', 'create'],
+    ]);
+    expect(rows(await ok(jane, ['api-resources', '--api-group=authentication.k8s.io']))).toEqual([
+      ['selfsubjectreviews', 'authentication.k8s.io/v1', 'false', 'SelfSubjectReview'],
+      ['tokenreviews', 'authentication.k8s.io/v1', 'false', 'TokenReview'],
+    ]);
+    // system:basic-user lets every authenticated user create the self reviews, and only those.
+    const canI = async (args: string[]) => {
+      const r = await as(jane, ['auth', 'can-i', ...args]);
+      expect(r.stderr, describeRun(r)).not.toContain("doesn't have a resource type");
+      return r.stdout.trim();
+    };
+    expect(await canI(['create', 'selfsubjectaccessreviews'])).toBe('yes');
+    expect(await canI(['create', 'selfsubjectreviews.authentication.k8s.io'])).toBe('yes');
+    expect(await canI(['create', 'subjectaccessreviews'])).toBe('no');
+    expect(await canI(['create', 'tokenreviews'])).toBe('no');
+    expect((await as(admin, ['auth', 'can-i', 'create', 'localsubjectaccessreviews', '-n', ns])).stdout.trim()).toBe('yes');
+    // The OpenAPI document describes them, so kubectl explain knows the kind.
+    expect(await ok(jane, ['explain', 'selfsubjectaccessreviews.spec.resourceAttributes.verb'])).toContain('FIELD: verb <string>');
+  });
+
   it('a user without bindings gets kube-apiserver’s Forbidden, and can-i says no', async () => {
     expect(await fails(jane, ['get', 'configmaps', '-n', ns])).toBe(
       `Error from server (Forbidden): configmaps is forbidden: User "jane" cannot list resource "configmaps" in API group "" in the namespace "${ns}"`,

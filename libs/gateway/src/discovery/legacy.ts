@@ -2,7 +2,7 @@
 // APIGroupList at /apis, APIGroup at /apis/<group>, APIResourceList at /api/v1 and /apis/<g>/<v>.
 import { createHash } from 'node:crypto';
 import { groupVersionString } from '@portico/api';
-import { type ApiResources, groupVersions } from './api-resources';
+import { type ApiResources, groupVersions, servedResources } from './api-resources';
 
 /** k8s parity: discovery.StorageVersionHash: base64 of the first 8 bytes of sha256("<group>/<version>/<kind>"). */
 export function storageVersionHash(group: string, version: string, kind: string): string {
@@ -38,7 +38,7 @@ export function apiGroupDocument(api: ApiResources, group: string): object | und
 }
 
 export function apiResourceList(api: ApiResources, group: string, version: string): object | undefined {
-  const descs = api.all().filter((d) => d.group === group && d.version === version);
+  const descs = servedResources(api).filter((d) => d.group === group && d.version === version);
   if (descs.length === 0) return undefined;
   const resources: object[] = [];
   for (const d of descs) {
@@ -51,7 +51,8 @@ export function apiResourceList(api: ApiResources, group: string, version: strin
     };
     if (d.shortNames.length > 0) main['shortNames'] = d.shortNames;
     if (d.categories.length > 0) main['categories'] = d.categories;
-    main['storageVersionHash'] = storageVersionHash(d.group, d.version, d.kind);
+    // Only storage that reports a storage version has a hash: the reviews' REST types do not.
+    if (d.createOnly !== true) main['storageVersionHash'] = storageVersionHash(d.group, d.version, d.kind);
     resources.push(main);
     for (const s of d.subresources) {
       const sub: Record<string, unknown> = { name: `${d.resource}/${s.name}`, singularName: '', namespaced: d.namespaced };

@@ -33,6 +33,7 @@ import { parseDeleteOptions, parseListOptions, parseWriteOptions } from './optio
 import { parseWatchOptions, serveWatch, type ServeWatchDeps } from '../watch/serve-watch';
 import { negotiateTable, tableResponse, TableWatch } from './table';
 import { servePatch } from './patch';
+import { serveReview } from './reviews';
 import { serveScale } from './scale';
 import { serveServiceAccountToken } from './service-account-token';
 
@@ -192,6 +193,12 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     const info = ctx.info;
     const desc = deps.api.lookup(info.apiGroup, info.apiVersion, info.resource);
     if (desc === undefined) throw statusErrors.notFoundPath();
+    if (desc.createOnly === true) {
+      // The reviews store nothing: their own handler computes the answer. What it turns down (a
+      // subresource path, or no auth service to ask) is not found, never the generic store.
+      if (deps.auth !== undefined && (await serveReview(req, res, deps.auth))) return;
+      throw statusErrors.notFoundPath();
+    }
     // The namespaces resource names its object in the namespace position of the URL.
     const namespace = desc.namespaced ? info.namespace : '';
     const clusterWideCollection = desc.namespaced && info.namespace === '' && info.name === '';

@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JsonObject } from '@portico/api';
 import type { ResourceDescriptor } from '@portico/registry';
 import { clauseMatches, parseAccept } from '../discovery/accept';
-import type { ApiResources } from '../discovery/api-resources';
+import { type ApiResources, servedResources } from '../discovery/api-resources';
 import { CachedBody, quoted, sendCached } from '../discovery/http-cache';
 import { buildDocumentModel, documentInputs } from './builder';
 import type { DocumentModel } from './model';
@@ -65,7 +65,7 @@ export class OpenAPIService {
     if (key === this.key) return this.docs;
     const next = new Map<string, BuiltDocument>();
     let changed = false;
-    for (const [path, inputs] of documentInputs(this.api.all())) {
+    for (const [path, inputs] of documentInputs(servedResources(this.api))) {
       const prev = this.docs.get(path);
       if (prev !== undefined && sameDescriptors(prev.descriptors, inputs.descriptors)) {
         next.set(path, prev);
