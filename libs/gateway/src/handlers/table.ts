@@ -156,7 +156,7 @@ export function tableResponse(
   subresource = '',
 ): Table | KubeObject {
   const { includeObject } = parseTableOptions(query);
-  const convertor = tableConvertorFor(desc.group, desc.resource, subresource);
+  const convertor = (subresource !== 'scale' ? desc.tableConvertor : undefined) ?? tableConvertorFor(desc.group, desc.resource, subresource);
   const resource = { group: desc.group, resource: desc.resource };
   const value: unknown = Buffer.isBuffer(input) ? parse(input) : input;
   if (isPlainObject(value) && value['kind'] === 'Status') return value as KubeObject;
@@ -181,7 +181,7 @@ export class TableWatch {
 
   constructor(desc: ResourceDescriptor, target: TableTarget, query: URLSearchParams) {
     const { includeObject } = parseTableOptions(query);
-    this.encoder = new TableWatchEncoder(tableConvertorFor(desc.group, desc.resource), {
+    this.encoder = new TableWatchEncoder(desc.tableConvertor ?? tableConvertorFor(desc.group, desc.resource), {
       includeObject,
       version: target.version,
       resource: { group: desc.group, resource: desc.resource },
