@@ -125,12 +125,25 @@ const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 32, 
 
 /** POSTs the review; resolves with the decoded body, rejects with the reason text of ErrCallingWebhook. */
 export async function postReview(target: WebhookTarget, review: unknown, timeoutMs: number): Promise<unknown> {
+  try {
+    return await postJson(target, review, timeoutMs);
+  } catch (e) {
+    // The admission plugins' wrapping; a conversion webhook's error goes out without it.
+    throw new Error(`failed to call webhook: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * POSTs a JSON body; resolves with the decoded answer, rejects with client-go's text of the failure
+ * (`Post "<url>": dial tcp ...`, the HTTP status text, the decode error).
+ */
+export async function postJson(target: WebhookTarget, body: unknown, timeoutMs: number): Promise<unknown> {
   const started = Date.now();
   try {
-    return await postOnce(target, review, timeoutMs);
+    return await postOnce(target, body, timeoutMs);
   } catch (e) {
     // A kept-alive connection the server closed just as it was reused: once more on a new one.
-    if (e instanceof StaleConnection) return postOnce(target, review, timeoutMs - (Date.now() - started));
+    if (e instanceof StaleConnection) return postOnce(target, body, timeoutMs - (Date.now() - started));
     throw e;
   }
 }
@@ -156,7 +169,7 @@ function postOnce(target: WebhookTarget, review: unknown, timeoutMs: number): Pr
     ...(target.servername !== undefined ? { servername: target.servername } : {}),
     agent,
   };
-  const prefix = `failed to call webhook: Post ${JSON.stringify(target.display)}: `;
+  const prefix = `Post ${JSON.stringify(target.display)}: `;
   return new Promise((resolve, reject) => {
     if (target.url.protocol !== 'https:') {
       reject(new Error(`${prefix}unsupported protocol scheme ${JSON.stringify(target.url.protocol.replace(/:$/, ''))}`));
@@ -176,7 +189,7 @@ function postOnce(target: WebhookTarget, review: unknown, timeoutMs: number): Pr
         size += c.length;
         if (size > maxResponseBytes) {
           req.destroy();
-          finish(() => reject(new Error(`failed to call webhook: response body larger than ${maxResponseBytes} bytes`)));
+          finish(() => reject(new Error(`response body larger than ${maxResponseBytes} bytes`)));
           return;
         }
         chunks.push(c);
@@ -186,11 +199,11 @@ function postOnce(target: WebhookTarget, review: unknown, timeoutMs: number): Pr
         finish(() => {
           const text = Buffer.concat(chunks).toString('utf8');
           const code = res.statusCode ?? 0;
-          if (code < 200 || code > 299) return reject(new Error(`failed to call webhook: ${httpStatusError(code, text)}`));
+          if (code < 200 || code > 299) return reject(new Error(httpStatusError(code, text)));
           try {
             resolve(JSON.parse(text));
           } catch (e) {
-            reject(new Error(`failed to call webhook: couldn't get version/kind; json parse error: ${e instanceof Error ? e.message : String(e)}`));
+            reject(new Error(`couldn't get version/kind; json parse error: ${e instanceof Error ? e.message : String(e)}`));
           }
         }),
       );
