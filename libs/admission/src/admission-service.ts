@@ -1,6 +1,7 @@
-import type { EventBusPort, StorageServicePort } from '@portico/proto';
+import type { AdmissionServicePort, Closeable, EventBusPort, StorageServicePort } from '@portico/proto';
 import { CachedLister } from './cache/resource-cache';
 import { AdmissionChain } from './chain';
+import { ConversionWebhooks } from './conversion/webhook-converter';
 import { LimitRanger } from './plugins/limit-ranger';
 import { NamespaceLifecycle } from './plugins/namespace-lifecycle';
 import { DefaultStorageClass, DefaultTolerationSeconds, PriorityAdmission, ServiceAccountAdmission } from './plugins/pod-defaults';
@@ -8,7 +9,7 @@ import { PodSecurity } from './plugins/pod-security';
 import { ResourceQuotaAdmission } from './plugins/resource-quota';
 import { AdmissionExpressionValidation } from './policy/expression-validation';
 import { ValidatingAdmissionPolicies } from './policy/validating-policy';
-import type { ServiceResolver } from './webhook/client';
+import { serviceResolverFromMap, type ServiceResolver } from './webhook/client';
 import { MutatingWebhooks, ValidatingWebhooks, WebhookSources } from './webhook/dispatcher';
 
 export interface AdmissionServiceOptions {
@@ -23,23 +24,24 @@ export interface AdmissionServiceOptions {
   serviceResolver?: ServiceResolver;
 }
 
+/** The admission service: the chain, and the CRD conversion webhooks it calls on the gateway's behalf. */
+export type AdmissionService = AdmissionServicePort & Closeable;
+
 /**
  * The admission chain in kube-apiserver's order (its default plugin order): mutating built-ins
  * (NamespaceLifecycle, LimitRanger, ServiceAccount, Priority, DefaultTolerationSeconds,
  * DefaultStorageClass), mutating webhooks; then the CEL compile checks of admission configuration,
  * LimitRanger, PodSecurity, ValidatingAdmissionPolicy, validating webhooks, ResourceQuota.
+ * ConvertObjects calls CRD conversion webhooks through the same client and service resolver.
  */
-export function createAdmissionService(opts: AdmissionServiceOptions): AdmissionChain {
+export function createAdmissionService(opts: AdmissionServiceOptions): AdmissionService {
   const bus = opts.bus !== undefined ? { bus: opts.bus } : {};
-  const webhooks = new WebhookSources({
-    storage: opts.storage,
-    ...bus,
-    ...(opts.serviceResolver !== undefined ? { serviceResolver: opts.serviceResolver } : {}),
-  });
+  const resolve = opts.serviceResolver ?? serviceResolverFromMap(process.env['PORTICO_WEBHOOK_SERVICE_HOSTS']);
+  const webhooks = new WebhookSources({ storage: opts.storage, ...bus, serviceResolver: resolve });
   const policies = new ValidatingAdmissionPolicies({ storage: opts.storage, ...bus }, (name, ctx) => webhooks.namespace(name, ctx));
   const lister = new CachedLister(opts.storage, opts.bus);
   const limitRanger = new LimitRanger(lister);
-  return new AdmissionChain(
+  const chain = new AdmissionChain(
     [
       new NamespaceLifecycle(opts.storage),
       limitRanger,
@@ -63,4 +65,11 @@ export function createAdmissionService(opts: AdmissionServiceOptions): Admission
       lister.close();
     },
   );
+  const conversion = new ConversionWebhooks(resolve);
+  return {
+    admit: (req, ctx) => chain.admit(req, ctx),
+    validate: (req, ctx) => chain.validate(req, ctx),
+    convertObjects: (req, ctx) => conversion.convertObjects(req, ctx),
+    close: () => chain.close(),
+  };
 }

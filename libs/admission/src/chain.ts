@@ -57,7 +57,8 @@ function denial(e: unknown): ProtoStatus {
   };
 }
 
-export class AdmissionChain implements AdmissionServicePort, Closeable {
+/** The admission half of the port; conversion is served next to it (see createAdmissionService). */
+export class AdmissionChain implements Pick<AdmissionServicePort, 'admit' | 'validate'>, Closeable {
   constructor(
     private readonly mutating: readonly MutationPlugin[],
     private readonly validating: readonly ValidationPlugin[],

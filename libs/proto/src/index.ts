@@ -43,7 +43,15 @@ export {
   RulesForRequest,
   RulesForResponse,
 } from './generated/portico/auth/v1/auth';
-export { AdmissionRequest, AdmitResponse, ValidateResponse } from './generated/portico/admission/v1/admission';
+export {
+  AdmissionRequest,
+  AdmitResponse,
+  ConversionWebhookClientConfig,
+  ConversionWebhookService,
+  ConvertObjectsRequest,
+  ConvertObjectsResponse,
+  ValidateResponse,
+} from './generated/portico/admission/v1/admission';
 export * from './grpc';
 export { WatchEventMessage, ProgressMessage } from './generated/portico/watch/v1/watch';
 export { BusPayloadTooLargeError, InProcessBus, matches as subjectMatches, progressSubject, watchSubject } from './bus';

@@ -4,6 +4,8 @@
 import type {
   AdmissionRequest,
   AdmitResponse,
+  ConvertObjectsRequest,
+  ConvertObjectsResponse,
   ValidateResponse,
 } from './generated/portico/admission/v1/admission';
 import type {
@@ -70,6 +72,11 @@ export interface AuthServicePort {
 export interface AdmissionServicePort {
   admit(req: AdmissionRequest, ctx?: CallContext): Promise<AdmitResponse>;
   validate(req: AdmissionRequest, ctx?: CallContext): Promise<ValidateResponse>;
+  /**
+   * Converts custom resources through their CRD's conversion webhook. A failed call or an invalid
+   * answer from the webhook is a `status` (500, kube's message), never a rejection.
+   */
+  convertObjects(req: ConvertObjectsRequest, ctx?: CallContext): Promise<ConvertObjectsResponse>;
 }
 
 /** Something that holds connections or timers and must be released. */

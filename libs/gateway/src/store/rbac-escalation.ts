@@ -209,6 +209,7 @@ export function withRbacEscalationChecks(admission: AdmissionServicePort, auth: 
   const checker = new RbacEscalationCheck(auth, storage);
   return {
     admit: (req, ctx) => admission.admit(req, ctx),
+    convertObjects: (req, ctx) => admission.convertObjects(req, ctx),
     validate: async (req, ctx): Promise<ValidateResponse> => {
       const c = await checker.check(req, ctx);
       const refused = c.forbidden ?? c.notFound;

@@ -12,6 +12,7 @@ export function createAdmissionClient(target: string, opts?: GrpcClientOptions):
   return {
     admit: (req, ctx) => caller.unary(m.admit, req, ctx),
     validate: (req, ctx) => caller.unary(m.validate, req, ctx),
+    convertObjects: (req, ctx) => caller.unary(m.convertObjects, req, ctx),
     close: async () => client.close(),
   };
 }
@@ -21,5 +22,6 @@ export function admissionServiceHandlers(impl: AdmissionServicePort): AdmissionS
   return {
     admit: unaryHandler((req, ctx) => impl.admit(req, ctx)),
     validate: unaryHandler((req, ctx) => impl.validate(req, ctx)),
+    convertObjects: unaryHandler((req, ctx) => impl.convertObjects(req, ctx)),
   };
 }

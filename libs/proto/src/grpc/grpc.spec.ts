@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type {
   AdmissionRequest,
   AdmitResponse,
+  ConvertObjectsRequest,
+  ConvertObjectsResponse,
   ValidateResponse,
 } from '../generated/portico/admission/v1/admission';
 import { Decision, type AuthenticateRequest, type AuthorizeRequest } from '../generated/portico/auth/v1/auth';
@@ -425,7 +427,19 @@ describe('gRPC auth and admission adapters', () => {
         auditAnnotations: {},
       };
     },
+    async convertObjects(req: ConvertObjectsRequest, ctx?: CallContext): Promise<ConvertObjectsResponse> {
+      conversionContexts.push(ctx);
+      if (req.clientConfig?.url === '') {
+        return { objects: [], status: { code: 500, reason: '', message: `conversion webhook for ${req.crdName} failed`, details: undefined } };
+      }
+      const objects = req.objects.map((b) => {
+        const obj = JSON.parse(b.toString()) as Record<string, unknown>;
+        return Buffer.from(JSON.stringify({ ...obj, apiVersion: req.desiredApiVersion }));
+      });
+      return { objects, status: undefined };
+    },
   };
+  const conversionContexts: (CallContext | undefined)[] = [];
 
   const admissionRequest = (name: string): AdmissionRequest => ({
     uid: 'u1',
@@ -484,6 +498,31 @@ describe('gRPC auth and admission adapters', () => {
       expect(admitted.auditAnnotations).toEqual({ 'example.com/plugin': 'ran' });
       const rejected = await admissionClient.validate(admissionRequest('forbidden'));
       expect(rejected).toMatchObject({ allowed: false, status: { code: 403, message: 'denied by policy' } });
+
+      const deadline = Date.now() + 20_000;
+      const converted = await admissionClient.convertObjects(
+        {
+          crdName: 'widgets.example.com',
+          clientConfig: { url: 'https://hooks.example.com/convert', service: undefined, caBundle: 'Q0E=' },
+          conversionReviewVersions: ['v1', 'v1beta1'],
+          desiredApiVersion: 'example.com/v2',
+          objects: [Buffer.from('{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"}}')],
+        },
+        { deadline },
+      );
+      expect(converted.status).toBeUndefined();
+      expect(converted.objects.map((b) => JSON.parse(b.toString()) as unknown)).toEqual([
+        { apiVersion: 'example.com/v2', kind: 'Widget', metadata: { name: 'w' } },
+      ]);
+      expect(Math.abs((conversionContexts[0]?.deadline ?? 0) - deadline)).toBeLessThan(1_000);
+      const failed = await admissionClient.convertObjects({
+        crdName: 'widgets.example.com',
+        clientConfig: { url: '', service: { namespace: 'ns', name: 'hook', path: '/convert', port: 8443 }, caBundle: '' },
+        conversionReviewVersions: ['v1'],
+        desiredApiVersion: 'example.com/v2',
+        objects: [],
+      });
+      expect(failed).toEqual({ objects: [], status: { code: 500, reason: '', message: 'conversion webhook for widgets.example.com failed', details: undefined } });
     } finally {
       await authClient.close();
       await admissionClient.close();

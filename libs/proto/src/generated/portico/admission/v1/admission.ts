@@ -69,6 +69,47 @@ export interface ValidateResponse_AuditAnnotationsEntry {
   value: string;
 }
 
+/** apiextensions.k8s.io/v1 ServiceReference of a conversion webhook. */
+export interface ConversionWebhookService {
+  namespace: string;
+  name: string;
+  /** Empty means "/". */
+  path: string;
+  /** 0 means 443. */
+  port: number;
+}
+
+/** apiextensions.k8s.io/v1 WebhookClientConfig: url or service. */
+export interface ConversionWebhookClientConfig {
+  url: string;
+  service?:
+    | ConversionWebhookService
+    | undefined;
+  /** PEM, base64 as in the CRD's JSON. */
+  caBundle: string;
+}
+
+export interface ConvertObjectsRequest {
+  /** The CRD's metadata.name (`<plural>.<group>`). */
+  crdName: string;
+  clientConfig?:
+    | ConversionWebhookClientConfig
+    | undefined;
+  /** spec.conversion.webhook.conversionReviewVersions, in the CRD's order of preference. */
+  conversionReviewVersions: string[];
+  /** `<group>/<version>` the objects are converted to. */
+  desiredApiVersion: string;
+  /** JSON objects; each one not already at desired_api_version is sent to the webhook. */
+  objects: Buffer[];
+}
+
+export interface ConvertObjectsResponse {
+  /** JSON objects in the order of the request; empty when status is set. */
+  objects: Buffer[];
+  /** The webhook call or its response failed (kube-apiserver answers 500 with this message). */
+  status?: Status | undefined;
+}
+
 function createBaseAdmissionRequest(): AdmissionRequest {
   return {
     uid: "",
@@ -627,6 +668,352 @@ export const ValidateResponse_AuditAnnotationsEntry: MessageFns<ValidateResponse
   },
 };
 
+function createBaseConversionWebhookService(): ConversionWebhookService {
+  return { namespace: "", name: "", path: "", port: 0 };
+}
+
+export const ConversionWebhookService: MessageFns<ConversionWebhookService> = {
+  encode(message: ConversionWebhookService, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespace !== "") {
+      writer.uint32(10).string(message.namespace);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.path !== "") {
+      writer.uint32(26).string(message.path);
+    }
+    if (message.port !== 0) {
+      writer.uint32(32).int32(message.port);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConversionWebhookService {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConversionWebhookService();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.port = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ConversionWebhookService>): ConversionWebhookService {
+    return ConversionWebhookService.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConversionWebhookService>): ConversionWebhookService {
+    const message = createBaseConversionWebhookService();
+    message.namespace = object.namespace ?? "";
+    message.name = object.name ?? "";
+    message.path = object.path ?? "";
+    message.port = object.port ?? 0;
+    return message;
+  },
+};
+
+function createBaseConversionWebhookClientConfig(): ConversionWebhookClientConfig {
+  return { url: "", service: undefined, caBundle: "" };
+}
+
+export const ConversionWebhookClientConfig: MessageFns<ConversionWebhookClientConfig> = {
+  encode(message: ConversionWebhookClientConfig, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.url !== "") {
+      writer.uint32(10).string(message.url);
+    }
+    if (message.service !== undefined) {
+      ConversionWebhookService.encode(message.service, writer.uint32(18).fork()).join();
+    }
+    if (message.caBundle !== "") {
+      writer.uint32(26).string(message.caBundle);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConversionWebhookClientConfig {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConversionWebhookClientConfig();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.url = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.service = ConversionWebhookService.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.caBundle = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ConversionWebhookClientConfig>): ConversionWebhookClientConfig {
+    return ConversionWebhookClientConfig.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConversionWebhookClientConfig>): ConversionWebhookClientConfig {
+    const message = createBaseConversionWebhookClientConfig();
+    message.url = object.url ?? "";
+    message.service = (object.service !== undefined && object.service !== null)
+      ? ConversionWebhookService.fromPartial(object.service)
+      : undefined;
+    message.caBundle = object.caBundle ?? "";
+    return message;
+  },
+};
+
+function createBaseConvertObjectsRequest(): ConvertObjectsRequest {
+  return { crdName: "", clientConfig: undefined, conversionReviewVersions: [], desiredApiVersion: "", objects: [] };
+}
+
+export const ConvertObjectsRequest: MessageFns<ConvertObjectsRequest> = {
+  encode(message: ConvertObjectsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.crdName !== "") {
+      writer.uint32(10).string(message.crdName);
+    }
+    if (message.clientConfig !== undefined) {
+      ConversionWebhookClientConfig.encode(message.clientConfig, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.conversionReviewVersions) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.desiredApiVersion !== "") {
+      writer.uint32(34).string(message.desiredApiVersion);
+    }
+    for (const v of message.objects) {
+      writer.uint32(42).bytes(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConvertObjectsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConvertObjectsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.crdName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.clientConfig = ConversionWebhookClientConfig.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.conversionReviewVersions.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.desiredApiVersion = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.objects.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ConvertObjectsRequest>): ConvertObjectsRequest {
+    return ConvertObjectsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConvertObjectsRequest>): ConvertObjectsRequest {
+    const message = createBaseConvertObjectsRequest();
+    message.crdName = object.crdName ?? "";
+    message.clientConfig = (object.clientConfig !== undefined && object.clientConfig !== null)
+      ? ConversionWebhookClientConfig.fromPartial(object.clientConfig)
+      : undefined;
+    message.conversionReviewVersions = object.conversionReviewVersions?.map((e) => e) || [];
+    message.desiredApiVersion = object.desiredApiVersion ?? "";
+    message.objects = object.objects?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseConvertObjectsResponse(): ConvertObjectsResponse {
+  return { objects: [], status: undefined };
+}
+
+export const ConvertObjectsResponse: MessageFns<ConvertObjectsResponse> = {
+  encode(message: ConvertObjectsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.objects) {
+      writer.uint32(10).bytes(v!);
+    }
+    if (message.status !== undefined) {
+      Status.encode(message.status, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConvertObjectsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConvertObjectsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.objects.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.status = Status.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ConvertObjectsResponse>): ConvertObjectsResponse {
+    return ConvertObjectsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConvertObjectsResponse>): ConvertObjectsResponse {
+    const message = createBaseConvertObjectsResponse();
+    message.objects = object.objects?.map((e) => e) || [];
+    message.status = (object.status !== undefined && object.status !== null)
+      ? Status.fromPartial(object.status)
+      : undefined;
+    return message;
+  },
+};
+
 /** AdmissionService runs the admission chain: Admit is the mutating phase, Validate the validating one. */
 export type AdmissionServiceService = typeof AdmissionServiceService;
 export const AdmissionServiceService = {
@@ -648,11 +1035,31 @@ export const AdmissionServiceService = {
     responseSerialize: (value: ValidateResponse): Buffer => Buffer.from(ValidateResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ValidateResponse => ValidateResponse.decode(value),
   },
+  /**
+   * Converts custom resources through a CRD's conversion webhook (spec.conversion.strategy
+   * Webhook). It lives here because admission is the one service that calls users' webhooks.
+   */
+  convertObjects: {
+    path: "/portico.admission.v1.AdmissionService/ConvertObjects" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ConvertObjectsRequest): Buffer =>
+      Buffer.from(ConvertObjectsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ConvertObjectsRequest => ConvertObjectsRequest.decode(value),
+    responseSerialize: (value: ConvertObjectsResponse): Buffer =>
+      Buffer.from(ConvertObjectsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ConvertObjectsResponse => ConvertObjectsResponse.decode(value),
+  },
 } as const;
 
 export interface AdmissionServiceServer extends UntypedServiceImplementation {
   admit: handleUnaryCall<AdmissionRequest, AdmitResponse>;
   validate: handleUnaryCall<AdmissionRequest, ValidateResponse>;
+  /**
+   * Converts custom resources through a CRD's conversion webhook (spec.conversion.strategy
+   * Webhook). It lives here because admission is the one service that calls users' webhooks.
+   */
+  convertObjects: handleUnaryCall<ConvertObjectsRequest, ConvertObjectsResponse>;
 }
 
 export interface AdmissionServiceClient extends Client {
@@ -685,6 +1092,25 @@ export interface AdmissionServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ValidateResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Converts custom resources through a CRD's conversion webhook (spec.conversion.strategy
+   * Webhook). It lives here because admission is the one service that calls users' webhooks.
+   */
+  convertObjects(
+    request: ConvertObjectsRequest,
+    callback: (error: ServiceError | null, response: ConvertObjectsResponse) => void,
+  ): ClientUnaryCall;
+  convertObjects(
+    request: ConvertObjectsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ConvertObjectsResponse) => void,
+  ): ClientUnaryCall;
+  convertObjects(
+    request: ConvertObjectsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ConvertObjectsResponse) => void,
   ): ClientUnaryCall;
 }
 
