@@ -1,0 +1,19 @@
+// CustomResourceDefinitions (issue 7) against `portico start-distributed`: each service its own process,
+// CRDs reaching every gateway through storage and NATS.
+import { afterAll, beforeAll, describe } from 'vitest';
+import { type Portico, startPortico } from './support/portico';
+import { crdSuite } from './suites/crds';
+
+describe('CRDs (distributed)', () => {
+  let portico: Portico | undefined;
+  beforeAll(async () => {
+    portico = await startPortico('distributed');
+  });
+  afterAll(async () => {
+    await portico?.stop(5_000);
+  });
+  crdSuite(() => {
+    if (!portico) throw new Error('portico did not start');
+    return portico;
+  });
+});

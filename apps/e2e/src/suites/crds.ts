@@ -1,0 +1,867 @@
+// Issue 7: CustomResourceDefinitions, black-box. A CRD with every feature (fixtures/crds/*.yaml,
+// written as an operator author writes them) applied and used with kubectl 1.33 and 1.35; a
+// conversion webhook written as a user writes one (node:https, its own CA made with openssl); a Helm
+// chart shipping a CRD in crds/ and a custom resource in templates/; an informer on a custom
+// resource with @kubernetes/client-node; and the Statuses kube-apiserver gives for bad input, over
+// raw HTTPS where kubectl hides them. Expected values are kube-apiserver's (apiextensions-apiserver
+// and kubectl sources; shared/reference/kubernetes-api-wire.md §12).
+//
+// The suite substitutes its own group (`e2e-<suffix>.example.com`) for example.com in the
+// fixtures: the distributed suites share one etcd.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { CustomObjectsApi, KubeConfig, type KubernetesListObject, type KubernetesObject, makeInformer } from '@kubernetes/client-node';
+import { kubectlBinaries, runKubectl, type RunResult } from '@portico/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { type KubeconfigCredentials, rawRequest, readKubeconfig, type RawResponse } from '../support/https';
+import type { Portico } from '../support/portico';
+import { expectFailureStatus, type StatusBody, uniqueSuffix } from '../support/status';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'crds');
+
+type Bins = Awaited<ReturnType<typeof kubectlBinaries>>;
+const VERSIONS = [
+  { label: 'kubectl 1.33', pick: (b: Bins) => b.kubectl133 },
+  { label: 'kubectl 1.35', pick: (b: Bins) => b.kubectl135 },
+];
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function describeRun(r: RunResult): string {
+  return `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
+}
+
+/** Rows of kubectl's table output, keyed by the header's column names. */
+function tableRows(stdout: string): Record<string, string>[] {
+  const sep = /\s*\t\s*|\s{2,}/;
+  const [header, ...rows] = stdout.trimEnd().split('\n');
+  const cols = (header ?? '').trim().split(sep);
+  return rows.map((row) => {
+    const cells = row.trim().split(sep);
+    return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? '']));
+  });
+}
+
+/** Rows of kubectl's table output cut at the header's column offsets (cells may be empty). */
+function fixedColumns(stdout: string): Record<string, string>[] {
+  const [head, ...rows] = stdout.trimEnd().split('\n');
+  const cols = [...(head ?? '').matchAll(/\S+/g)].map((m) => ({ name: m[0], at: m.index }));
+  return rows.map((row) => Object.fromEntries(cols.map((c, i) => [c.name, row.slice(c.at, cols[i + 1]?.at ?? row.length).trim()])));
+}
+
+const header = (stdout: string): string[] => (stdout.split('\n')[0] ?? '').trim().split(/\s{2,}/);
+
+/** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`gave up waiting: ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await sleep(100);
+  }
+}
+
+interface Pki {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+/** A CA and a serving certificate for 127.0.0.1, as a webhook author makes them with openssl. */
+function webhookPki(): Pki {
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-conversion-pki-'));
+  try {
+    const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+    run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=e2e-conversion-ca');
+    run('req', '-new', ...ec, '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=conversion-webhook');
+    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+    run('x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', '2', '-extfile', 'san.ext');
+    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+    return { ca: read('ca.crt'), cert: read('tls.crt'), key: read('tls.key') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type Obj = Record<string, unknown> & { apiVersion: string; kind: string; metadata: Record<string, unknown>; spec?: Record<string, unknown> };
+interface ConversionReview {
+  apiVersion: string;
+  kind: string;
+  request: { uid: string; desiredAPIVersion: string; objects: Obj[] };
+}
+
+/**
+ * The conversion webhook a user writes: v1 calls the field `colour`, v2 calls it `color`.
+ * `/convert` converts; `/fail` refuses with a message, as a buggy webhook would.
+ */
+function startConversionWebhook(pki: Pki, calls: string[]): Promise<Server> {
+  const convert = (o: Obj, to: string): Obj => {
+    const spec = { ...(o.spec ?? {}) };
+    if (to.endsWith('/v2') && 'colour' in spec) {
+      spec['color'] = spec['colour'];
+      delete spec['colour'];
+    }
+    if (to.endsWith('/v1') && 'color' in spec) {
+      spec['colour'] = spec['color'];
+      delete spec['color'];
+    }
+    return { ...o, apiVersion: to, spec };
+  };
+  const server = createServer({ cert: pki.cert, key: pki.key }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ConversionReview;
+      calls.push(`${path} ${review.request.objects.map((o) => o.apiVersion).join(',')} -> ${review.request.desiredAPIVersion}`);
+      const response =
+        path === '/fail'
+          ? { uid: review.request.uid, result: { status: 'Failure', message: 'cogs cannot be converted by the e2e webhook' } }
+          : { uid: review.request.uid, convertedObjects: review.request.objects.map((o) => convert(o, review.request.desiredAPIVersion)), result: { status: 'Success' } };
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ apiVersion: review.apiVersion, kind: 'ConversionReview', response }));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+interface CrdObject {
+  metadata: { name: string };
+  status?: { conditions?: Condition[]; acceptedNames?: Record<string, unknown>; storedVersions?: string[] };
+}
+
+export function crdSuite(portico: () => Portico): void {
+  describe('CustomResourceDefinitions', () => {
+    const suffix = uniqueSuffix();
+    const group = `e2e-${suffix}.example.com`;
+    const widgets = `widgets.${group}`;
+    let creds: KubeconfigCredentials;
+    let bins: Bins;
+    let dir = '';
+    const crdsToDelete = new Set<string>();
+    const namespaces: string[] = [];
+
+    const send = (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<RawResponse> =>
+      rawRequest(creds, {
+        method,
+        path,
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+        ...(headers ? { headers } : {}),
+      });
+    const kubectlWith = (bin: string) => (args: string[], input?: string): Promise<RunResult> =>
+      runKubectl(bin, args, { kubeconfig: portico().kubeconfigPath, timeoutMs: 90_000, ...(input === undefined ? {} : { input }) });
+    const okWith = (bin: string) => async (args: string[], input?: string): Promise<RunResult> => {
+      const r = await kubectlWith(bin)(args, input);
+      expect(r.code, `${basename(bin)} ${args.join(' ')}\n${describeRun(r)}`).toBe(0);
+      return r;
+    };
+    /** A fixture with the suite's group in place of example.com, written to the temp dir. */
+    const fixture = (name: string, edit: (text: string) => string = (t) => t): string => {
+      const path = join(dir, name);
+      writeFileSync(path, edit(readFileSync(join(FIXTURES, name), 'utf8').replaceAll('example.com', group)));
+      return path;
+    };
+    const file = (name: string, text: string): string => {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    };
+    const crd = async (name: string): Promise<CrdObject> => {
+      const r = await send('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+      return r.json as CrdObject;
+    };
+    const condition = (c: CrdObject, type: string): Condition | undefined => c.status?.conditions?.find((x) => x.type === type);
+    const createCrd = async (body: Record<string, unknown>): Promise<RawResponse> => {
+      const name = (body['metadata'] as { name: string }).name;
+      const r = await send('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', body);
+      if (r.status === 201) crdsToDelete.add(name);
+      return r;
+    };
+    const namespace = async (prefix: string): Promise<string> => {
+      const ns = `${prefix}-${suffix}`;
+      const r = await send('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      expect(r.status, JSON.stringify(r.json)).toBe(201);
+      namespaces.push(ns);
+      return ns;
+    };
+    /** A minimal structural CRD in the suite's group. */
+    const simpleCrd = (plural: string, kind: string, over: { names?: Record<string, unknown>; schema?: Record<string, unknown>; metadata?: Record<string, unknown>; group?: string } = {}) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${plural}.${over.group ?? group}`, ...over.metadata },
+      spec: {
+        group: over.group ?? group,
+        scope: 'Namespaced',
+        names: { plural, singular: kind.toLowerCase(), kind, ...over.names },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: over.schema ?? { type: 'object', properties: { spec: { type: 'object', properties: { label: { type: 'string' } } } } } },
+          },
+        ],
+      },
+    });
+
+    beforeAll(async () => {
+      creds = readKubeconfig(portico().kubeconfigPath);
+      bins = await kubectlBinaries();
+      dir = mkdtempSync(join(tmpdir(), 'portico-e2e-crds-'));
+    });
+
+    afterAll(async () => {
+      if (creds) {
+        for (const ns of namespaces) await send('DELETE', `/api/v1/namespaces/${ns}`).catch(() => undefined);
+        for (const name of crdsToDelete) await send('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`).catch(() => undefined);
+      }
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    describe('lifecycle', () => {
+      it('kubectl apply creates the CRDs; wait --for=condition=Established; NamesAccepted and Established as kube-apiserver sets them', async () => {
+        const ok = okWith(bins.kubectl133);
+        const applied = await ok(['apply', '-f', fixture('widgets.yaml')]);
+        crdsToDelete.add(widgets);
+        expect(applied.stdout.trim()).toBe(`customresourcedefinition.apiextensions.k8s.io/${widgets} created`);
+        const gadgets = await ok(['apply', '-f', fixture('gadgets.yaml')]);
+        crdsToDelete.add(`gadgets.${group}`);
+        expect(gadgets.stdout.trim()).toBe(`customresourcedefinition.apiextensions.k8s.io/gadgets.${group} created`);
+
+        const waited = await ok(['wait', '--for=condition=Established', `crd/${widgets}`, `crd/gadgets.${group}`, '--timeout=30s']);
+        expect(waited.stdout.trim().split('\n')).toEqual([
+          `customresourcedefinition.apiextensions.k8s.io/${widgets} condition met`,
+          `customresourcedefinition.apiextensions.k8s.io/gadgets.${group} condition met`,
+        ]);
+
+        const c = await crd(widgets);
+        expect(condition(c, 'NamesAccepted')).toMatchObject({ status: 'True', reason: 'NoConflicts', message: 'no conflicts found' });
+        expect(condition(c, 'Established')).toMatchObject({ status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' });
+        expect(c.status?.acceptedNames).toEqual({ plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList', shortNames: ['wd'], categories: ['e2e-gadgetry'] });
+        expect(c.status?.storedVersions).toEqual(['v1']);
+        // listKind is defaulted on the cluster-scoped one too.
+        expect((await crd(`gadgets.${group}`)).status?.acceptedNames).toMatchObject({ kind: 'Gadget', listKind: 'GadgetList' });
+      });
+
+      it('discovery lists the resource, its subresources, short names and categories', async () => {
+        const r = await send('GET', `/apis/${group}/v1`);
+        expect(r.status, JSON.stringify(r.json)).toBe(200);
+        const list = r.json as { kind: string; groupVersion: string; resources: Record<string, unknown>[] };
+        expect(list).toMatchObject({ kind: 'APIResourceList', groupVersion: `${group}/v1` });
+        const byName = new Map(list.resources.map((x) => [x['name'], x]));
+        expect(byName.get('widgets')).toMatchObject({
+          name: 'widgets',
+          singularName: 'widget',
+          namespaced: true,
+          kind: 'Widget',
+          verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'],
+          shortNames: ['wd'],
+          categories: ['e2e-gadgetry'],
+        });
+        expect(byName.get('widgets/status')).toMatchObject({ name: 'widgets/status', namespaced: true, kind: 'Widget', verbs: ['get', 'patch', 'update'] });
+        expect(byName.get('widgets/scale')).toMatchObject({ name: 'widgets/scale', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
+        expect(byName.get('gadgets')).toMatchObject({ name: 'gadgets', singularName: 'gadget', namespaced: false, kind: 'Gadget', categories: ['e2e-gadgetry'] });
+
+        const groups = await send('GET', '/apis');
+        const g = (groups.json as { groups: { name: string; versions: { groupVersion: string }[]; preferredVersion: { version: string } }[] }).groups.find((x) => x.name === group);
+        expect(g?.versions.map((v) => v.groupVersion)).toEqual([`${group}/v1`, `${group}/v1beta1`]);
+        expect(g?.preferredVersion.version).toBe('v1');
+      });
+
+      it.each(VERSIONS)('$label api-resources --api-group shows both resources with short names and scope', async ({ pick }) => {
+        const r = await okWith(pick(bins))(['api-resources', `--api-group=${group}`]);
+        expect(fixedColumns(r.stdout)).toEqual([
+          { NAME: 'gadgets', SHORTNAMES: '', APIVERSION: `${group}/v1`, NAMESPACED: 'false', KIND: 'Gadget' },
+          { NAME: 'widgets', SHORTNAMES: 'wd', APIVERSION: `${group}/v1`, NAMESPACED: 'true', KIND: 'Widget' },
+        ]);
+      });
+    });
+
+    describe.each(VERSIONS)('custom resources with $label', ({ label, pick }) => {
+      let ns = '';
+      let kubectl: (args: string[], input?: string) => Promise<RunResult>;
+      let ok: (args: string[], input?: string) => Promise<RunResult>;
+      const crPath = (name = ''): string => `/apis/${group}/v1/namespaces/${ns}/widgets${name ? `/${name}` : ''}`;
+      const get = async (name: string): Promise<Obj> => {
+        const r = await send('GET', crPath(name));
+        expect(r.status, JSON.stringify(r.json)).toBe(200);
+        return r.json as Obj;
+      };
+
+      beforeAll(async () => {
+        kubectl = kubectlWith(pick(bins));
+        ok = okWith(pick(bins));
+        ns = await namespace(`crd-${label.replace(/\D/g, '')}`);
+      });
+
+      it('create -f; get widgets with the printer columns; -o wide; get wd; get <category>', async () => {
+        expect((await ok(['create', '-f', fixture('widget-w1.yaml'), '-n', ns])).stdout.trim()).toBe(`widget.${group}/w1 created`);
+        const table = await ok(['get', 'widgets', '-n', ns]);
+        expect(header(table.stdout)).toEqual(['NAME', 'SIZE', 'REPLICAS', 'AGE']);
+        expect(tableRows(table.stdout)).toEqual([{ NAME: 'w1', SIZE: 'small', REPLICAS: '2', AGE: expect.stringMatching(/^\d+s$/) }]);
+        const wide = await ok(['get', 'widgets', '-n', ns, '-o', 'wide']);
+        expect(header(wide.stdout)).toEqual(['NAME', 'SIZE', 'REPLICAS', 'AGE', 'COLOR']);
+        expect(tableRows(wide.stdout)[0]).toMatchObject({ NAME: 'w1', COLOR: 'blue' });
+        expect((await ok(['get', 'wd', '-n', ns, '-o', 'name'])).stdout.trim()).toBe(`widget.${group}/w1`);
+        expect((await ok(['get', 'e2e-gadgetry', '-n', ns, '-o', 'name'])).stdout.trim().split('\n')).toContain(`widget.${group}/w1`);
+      });
+
+      it('get -o yaml: defaults applied (also in list items), preserved and embedded fields kept, int-or-string as written', async () => {
+        const w = parse((await ok(['get', 'widget', 'w1', '-n', ns, '-o', 'yaml'])).stdout) as Obj;
+        expect(w.apiVersion).toBe(`${group}/v1`);
+        expect(w.metadata['generation']).toBe(1);
+        expect(w.spec).toEqual({
+          size: 'small',
+          replicas: 2,
+          minReplicas: 0,
+          color: 'blue',
+          mode: 'fast',
+          port: 'http',
+          extra: { anything: 'goes', nested: { deeply: [1, 2, 3] } },
+          template: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'embedded', labels: { app: 'w1' } }, data: { key: 'value' } },
+          ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
+        });
+        expect(w['status']).toBeUndefined();
+        // An integer is as valid as a string for x-kubernetes-int-or-string.
+        await ok(['patch', 'widget', 'w1', '-n', ns, '--type=merge', '-p', '{"spec":{"port":8080}}']);
+        expect((await get('w1')).spec?.['port']).toBe(8080);
+      });
+
+      it('create --validate=strict with unknown fields: the server names each one; --validate=false prunes them', async () => {
+        const f = fixture('widget-unknown.yaml');
+        const strict = await kubectl(['create', '-f', f, '-n', ns, '--validate=strict']);
+        expect(strict.code, describeRun(strict)).toBe(1);
+        expect(strict.stderr).toContain('Error from server (BadRequest)');
+        expect(strict.stderr).toContain('Widget in version "v1" cannot be handled as a Widget: strict decoding error:');
+        expect(strict.stderr).toContain('unknown field "spec.bogus"');
+        expect(strict.stderr).toContain('unknown field "spec.ports[0].bogus"');
+        expect((await kubectl(['get', 'widget', 'unknown', '-n', ns])).code).toBe(1);
+
+        expect((await ok(['create', '-f', f, '-n', ns, '--validate=false'])).stdout.trim()).toBe(`widget.${group}/unknown created`);
+        const w = await get('unknown');
+        expect(w.spec).toEqual({ size: 'medium', replicas: 1, minReplicas: 0, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] });
+      });
+
+      it('an invalid widget: 422 naming every failing field, as kubectl prints it', async () => {
+        const r = await kubectl(['create', '-f', fixture('widget-invalid.yaml'), '-n', ns]);
+        expect(r.code, describeRun(r)).toBe(1);
+        expect(r.stderr).toMatch(/^The Widget "invalid" is invalid: $/m);
+        for (const line of [
+          '* spec.size: Unsupported value: "huge": supported values: "small", "medium", "large"',
+          '* spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0',
+          `* spec.color: Invalid value: "Red1": spec.color in body should match '^[a-z]+$'`,
+          '* spec.template.kind: Required value',
+        ]) {
+          expect(r.stderr.split('\n'), describeRun(r)).toContain(line);
+        }
+        // An enum or required failure stops the CEL rules, and kube-apiserver says so.
+        expect(r.stderr).toMatch(/^\* <nil>: Invalid value: "?null"?: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation$/m);
+      });
+
+      it('CEL rules: the message, and the messageExpression evaluated', async () => {
+        const cel = file('cel.yaml', `apiVersion: ${group}/v1\nkind: Widget\nmetadata:\n  name: cel\nspec:\n  replicas: 1\n  minReplicas: 3\n`);
+        const r = await kubectl(['create', '-f', cel, '-n', ns]);
+        expect(r.code, describeRun(r)).toBe(1);
+        expect(r.stderr.trim()).toBe('The Widget "cel" is invalid: spec: Invalid value: "object": replicas must be at least minReplicas');
+        const owner = file('owner.yaml', `apiVersion: ${group}/v1\nkind: Widget\nmetadata:\n  name: owner\nspec:\n  owner: bob\n`);
+        const o = await kubectl(['create', '-f', owner, '-n', ns]);
+        expect(o.code, describeRun(o)).toBe(1);
+        expect(o.stderr.trim()).toBe('The Widget "owner" is invalid: spec: Invalid value: "object": owner bob must start with team-');
+        const good = file('owner-ok.yaml', `apiVersion: ${group}/v1\nkind: Widget\nmetadata:\n  name: owner\nspec:\n  owner: team-bob\n`);
+        expect((await ok(['create', '-f', good, '-n', ns])).stdout.trim()).toBe(`widget.${group}/owner created`);
+      });
+
+      it('patch --type=merge and --type=json; a strategic merge patch is refused (CRs have none)', async () => {
+        expect((await ok(['patch', 'widget', 'w1', '-n', ns, '--type=merge', '-p', '{"spec":{"color":"green"}}'])).stdout.trim()).toBe(`widget.${group}/w1 patched`);
+        expect((await ok(['patch', 'widget', 'w1', '-n', ns, '--type=json', '-p', '[{"op":"test","path":"/spec/color","value":"green"},{"op":"replace","path":"/spec/size","value":"large"}]'])).stdout.trim()).toBe(
+          `widget.${group}/w1 patched`,
+        );
+        const w = await get('w1');
+        expect(w.spec).toMatchObject({ color: 'green', size: 'large' });
+        expect(w.metadata['generation']).toBe(4); // port, color, size
+        const smp = await kubectl(['patch', 'widget', 'w1', '-n', ns, '-p', '{"spec":{"color":"red"}}']);
+        expect(smp.code, describeRun(smp)).toBe(1);
+        expect(smp.stderr).toContain(
+          'Error from server (UnsupportedMediaType): the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+        );
+      });
+
+      it('a transition rule (oldSelf) refuses the update with its message', async () => {
+        const r = await kubectl(['patch', 'widget', 'w1', '-n', ns, '--type=merge', '-p', '{"spec":{"mode":"slow"}}']);
+        expect(r.code, describeRun(r)).toBe(1);
+        expect(r.stderr.trim()).toBe('The Widget "w1" is invalid: spec.mode: Invalid value: "string": mode is immutable');
+        expect((await get('w1')).spec?.['mode']).toBe('fast');
+      });
+
+      it('patch --subresource=status writes only status; the main endpoint ignores status', async () => {
+        const before = await get('w1');
+        expect(
+          (await ok(['patch', 'widget', 'w1', '-n', ns, '--subresource=status', '--type=merge', '-p', '{"status":{"replicas":2,"selector":"app=w1","phase":"Running"},"spec":{"color":"pink"}}'])).stdout.trim(),
+        ).toBe(`widget.${group}/w1 patched`);
+        const after = await get('w1');
+        expect(after['status']).toEqual({ replicas: 2, selector: 'app=w1', phase: 'Running' });
+        expect(after.spec?.['color']).toBe('green');
+        expect(after.metadata['generation']).toBe(before.metadata['generation']);
+        await ok(['patch', 'widget', 'w1', '-n', ns, '--type=merge', '-p', '{"status":{"phase":"Ignored"}}']);
+        expect((await get('w1'))['status']).toEqual({ replicas: 2, selector: 'app=w1', phase: 'Running' });
+        const status = parse((await ok(['get', 'widget', 'w1', '-n', ns, '--subresource=status', '-o', 'yaml'])).stdout) as Obj;
+        expect(status['status']).toEqual({ replicas: 2, selector: 'app=w1', phase: 'Running' });
+      });
+
+      it('scale --replicas=3, then get --subresource=scale', async () => {
+        expect((await ok(['scale', 'widget', 'w1', '-n', ns, '--replicas=3'])).stdout.trim()).toBe(`widget.${group}/w1 scaled`);
+        expect((await get('w1')).spec?.['replicas']).toBe(3);
+        const scale = JSON.parse((await ok(['get', 'widget', 'w1', '-n', ns, '--subresource=scale', '-o', 'json'])).stdout) as Obj;
+        expect(scale).toMatchObject({ apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'w1', namespace: ns }, spec: { replicas: 3 }, status: { replicas: 2, selector: 'app=w1' } });
+        // The scale subresource refuses what the schema refuses.
+        const bad = await send('PATCH', `${crPath('w1')}/scale`, '{"spec":{"replicas":-1}}', { 'content-type': 'application/merge-patch+json' });
+        expect(bad.status, JSON.stringify(bad.json)).toBe(422);
+      });
+
+      it('server-side apply merges two managers’ entries of a list-type map by key; a conflict names the field', async () => {
+        const a = file(`ssa-a-${label}.yaml`, `apiVersion: ${group}/v1\nkind: Widget\nmetadata:\n  name: ssa\nspec:\n  size: small\n  ports:\n    - name: http\n      port: 80\n`);
+        const b = file(`ssa-b-${label}.yaml`, `apiVersion: ${group}/v1\nkind: Widget\nmetadata:\n  name: ssa\nspec:\n  ports:\n    - name: metrics\n      port: 9090\n`);
+        expect((await ok(['apply', '--server-side', '--field-manager=team-a', '-f', a, '-n', ns])).stdout.trim()).toBe(`widget.${group}/ssa serverside-applied`);
+        expect((await ok(['apply', '--server-side', '--field-manager=team-b', '-f', b, '-n', ns])).stdout.trim()).toBe(`widget.${group}/ssa serverside-applied`);
+        const w = await get('ssa');
+        expect(w.spec?.['ports']).toEqual([
+          { name: 'http', port: 80, protocol: 'TCP' },
+          { name: 'metrics', port: 9090, protocol: 'TCP' },
+        ]);
+        const managed = w.metadata['managedFields'] as { manager: string; operation: string; fieldsV1: { 'f:spec'?: { 'f:ports'?: Record<string, unknown> } } }[];
+        const teamB = managed.find((m) => m.manager === 'team-b');
+        expect(teamB?.operation).toBe('Apply');
+        expect(Object.keys(teamB?.fieldsV1['f:spec']?.['f:ports'] ?? {})).toEqual(['k:{"name":"metrics"}']);
+        expect(Object.keys(managed.find((m) => m.manager === 'team-a')?.fieldsV1['f:spec']?.['f:ports'] ?? {})).toEqual(['k:{"name":"http"}']);
+
+        const c = file(`ssa-c-${label}.yaml`, `apiVersion: ${group}/v1\nkind: Widget\nmetadata:\n  name: ssa\nspec:\n  size: large\n  ports:\n    - name: metrics\n      port: 9090\n`);
+        const conflict = await kubectl(['apply', '--server-side', '--field-manager=team-b', '-f', c, '-n', ns]);
+        expect(conflict.code, describeRun(conflict)).toBe(1);
+        expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "team-a": .spec.size');
+        // team-b giving up its entry removes it; team-a's stays.
+        const d = file(`ssa-d-${label}.yaml`, `apiVersion: ${group}/v1\nkind: Widget\nmetadata:\n  name: ssa\nspec: {}\n`);
+        await ok(['apply', '--server-side', '--field-manager=team-b', '-f', d, '-n', ns]);
+        expect((await get('ssa')).spec?.['ports']).toEqual([{ name: 'http', port: 80, protocol: 'TCP' }]);
+      });
+
+      it('get at v1beta1 (served, deprecated): the object at that version, and the deprecation warning', async () => {
+        const r = await ok(['get', `widgets.v1beta1.${group}`, 'w1', '-n', ns, '-o', 'json']);
+        const w = JSON.parse(r.stdout) as Obj;
+        expect(w.apiVersion).toBe(`${group}/v1beta1`);
+        expect(w.spec?.['replicas']).toBe(3);
+        expect(r.stderr).toContain(`Warning: ${group}/v1beta1 Widget is deprecated; use ${group}/v1 Widget`);
+        // Still stored at v1: storedVersions did not change.
+        expect((await crd(widgets)).status?.storedVersions).toEqual(['v1']);
+      });
+
+      it('explain widget.spec and widget.spec.replicas from /openapi/v3', async () => {
+        const spec = await ok(['explain', 'widget.spec']);
+        expect(spec.stdout).toMatch(new RegExp(`^GROUP: +${group.replaceAll('.', '\\.')}$`, 'm'));
+        expect(spec.stdout).toMatch(/^KIND: +Widget$/m);
+        expect(spec.stdout).toMatch(/^VERSION: +v1$/m);
+        expect(spec.stdout).toMatch(/^FIELD: spec <Object>$/m);
+        expect(spec.stdout).toContain('What the widget should be.');
+        expect(spec.stdout).toMatch(/^ {2}replicas\t<integer>$/m);
+        expect(spec.stdout).toMatch(/^ {2}size\t<string>$/m);
+        expect(spec.stdout).toMatch(/^ {2}ports\t<\[\]Object>$/m);
+        expect(spec.stdout).toMatch(/^ {2}extra\t<Object>$/m);
+        const replicas = await ok(['explain', 'widget.spec.replicas']);
+        expect(replicas.stdout).toMatch(/^FIELD: replicas <integer>$/m);
+        expect(replicas.stdout).toContain('How many copies of the widget to run.');
+        const missing = await kubectl(['explain', 'widget.spec.nope']);
+        expect(missing.code).toBe(1);
+        expect(missing.stderr.trim()).toBe('error: field "nope" does not exist');
+      });
+
+      it('delete the custom resource', async () => {
+        expect((await ok(['delete', 'widget', 'unknown', '-n', ns])).stdout.trim()).toMatch(new RegExp(`^widget\\.${group.replaceAll('.', '\\.')} "unknown" deleted( from \\S+ namespace)?$`));
+        const gone = await kubectl(['get', 'widget', 'unknown', '-n', ns]);
+        expect(gone.code).toBe(1);
+        expect(gone.stderr.trim()).toBe(`Error from server (NotFound): widgets.${group} "unknown" not found`);
+      });
+    });
+
+    describe('the cluster-scoped CRD', () => {
+      it('create and get a cluster-scoped custom resource; the default columns are Name and Age', async () => {
+        const ok = okWith(bins.kubectl135);
+        const f = file('gadget.yaml', `apiVersion: ${group}/v1\nkind: Gadget\nmetadata:\n  name: g1\nspec:\n  label: shiny\n`);
+        expect((await ok(['create', '-f', f])).stdout.trim()).toBe(`gadget.${group}/g1 created`);
+        const table = await ok(['get', 'gadgets']);
+        expect(header(table.stdout)).toEqual(['NAME', 'AGE']);
+        expect(tableRows(table.stdout)).toEqual([{ NAME: 'g1', AGE: expect.stringMatching(/^\d+s$/) }]);
+        const r = await send('GET', `/apis/${group}/v1/gadgets/g1`);
+        expect(r.json).toMatchObject({ apiVersion: `${group}/v1`, kind: 'Gadget', metadata: { name: 'g1' }, spec: { label: 'shiny' } });
+        expect((r.json as Obj).metadata['namespace']).toBeUndefined();
+        // A namespaced path for a cluster-scoped resource is not found.
+        expect((await send('GET', `/apis/${group}/v1/namespaces/default/gadgets/g1`)).status).toBe(404);
+      });
+    });
+
+    describe('names', () => {
+      const waitForCondition = (name: string, type: string, status: string): Promise<CrdObject> =>
+        eventually(`${name}: ${type}=${status}`, async () => {
+          const c = await crd(name);
+          return condition(c, type)?.status === status ? c : undefined;
+        });
+
+      it('a short name another CRD of the group holds: NamesAccepted False ShortNamesConflict, not Established', async () => {
+        const r = await createCrd(simpleCrd('gizmos', 'Gizmo', { names: { shortNames: ['wd'] } }));
+        expect(r.status, JSON.stringify(r.json)).toBe(201);
+        const c = await waitForCondition(`gizmos.${group}`, 'NamesAccepted', 'False');
+        expect(condition(c, 'NamesAccepted')).toMatchObject({ reason: 'ShortNamesConflict', message: '"wd" is already in use' });
+        expect(condition(c, 'Established')).toMatchObject({ status: 'False', reason: 'NotAccepted', message: 'not all names are accepted' });
+      });
+
+      it('a kind another CRD of the group holds: KindConflict; a singular that is another’s singular: SingularConflict', async () => {
+        expect((await createCrd(simpleCrd('doohickeys', 'Widget', { names: { singular: 'doohickey', listKind: 'DoohickeyList' } }))).status).toBe(201);
+        const kind = await waitForCondition(`doohickeys.${group}`, 'NamesAccepted', 'False');
+        expect(condition(kind, 'NamesAccepted')).toMatchObject({ reason: 'KindConflict', message: '"Widget" is already in use' });
+        expect((await createCrd(simpleCrd('thingamajigs', 'Thingamajig', { names: { singular: 'widget' } }))).status).toBe(201);
+        const singular = await waitForCondition(`thingamajigs.${group}`, 'NamesAccepted', 'False');
+        expect(condition(singular, 'NamesAccepted')).toMatchObject({ reason: 'SingularConflict', message: '"widget" is already in use' });
+      });
+
+      it('the same CRD name twice: 409 AlreadyExists', async () => {
+        const r = await send('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', simpleCrd('widgets', 'Widget'));
+        expectFailureStatus(r.json, { code: 409, reason: 'AlreadyExists', message: `customresourcedefinitions.apiextensions.k8s.io "${widgets}" already exists` });
+      });
+
+      it('a built-in group: 422 (apps is not a domain; *.k8s.io needs API approval)', async () => {
+        const apps = await createCrd(simpleCrd('deployments', 'Deployment', { group: 'apps' }));
+        expectFailureStatus(apps.json, {
+          code: 422,
+          reason: 'Invalid',
+          message: 'CustomResourceDefinition.apiextensions.k8s.io "deployments.apps" is invalid: spec.group: Invalid value: "apps": should be a domain with at least one dot',
+        });
+        const k8s = await createCrd(simpleCrd('ingresses', 'Ingress', { group: 'networking.k8s.io' }));
+        const s = expectFailureStatus(k8s.json, { code: 422, reason: 'Invalid' });
+        expect(s.details?.causes).toEqual([
+          {
+            reason: 'FieldValueRequired',
+            field: 'metadata.annotations[api-approved.kubernetes.io]',
+            message: 'Required value: protected groups must have approval annotation "api-approved.kubernetes.io", see https://github.com/kubernetes/enhancements/pull/1111',
+          },
+        ]);
+      });
+
+      it('a non-structural schema and an invalid CEL rule: 422 at creation', async () => {
+        const nonStructural = await createCrd(
+          simpleCrd('blobs', 'Blob', { schema: { type: 'object', properties: { spec: { properties: { label: { type: 'string' } } } } } }),
+        );
+        const s = expectFailureStatus(nonStructural.json, { code: 422, reason: 'Invalid' });
+        expect(s.message).toMatch(new RegExp(`^CustomResourceDefinition\\.apiextensions\\.k8s\\.io "blobs\\.${group.replaceAll('.', '\\.')}" is invalid: `));
+        const typeCause = s.details?.causes?.find((c) => /openAPIV3Schema\.properties\[spec\]\.type$/.test(c.field ?? ''));
+        expect(typeCause, JSON.stringify(s.details)).toMatchObject({ reason: 'FieldValueRequired', message: 'Required value: must not be empty for specified object fields' });
+
+        const badCel = await createCrd(
+          simpleCrd('celblobs', 'CelBlob', {
+            schema: {
+              type: 'object',
+              properties: { spec: { type: 'object', 'x-kubernetes-validations': [{ rule: 'self.replicas >', message: 'broken' }], properties: { replicas: { type: 'integer' } } } },
+            },
+          }),
+        );
+        const c = expectFailureStatus(badCel.json, { code: 422, reason: 'Invalid' });
+        const ruleCause = c.details?.causes?.find((x) => /openAPIV3Schema\.properties\[spec\]\.x-kubernetes-validations\[0\]\.rule$/.test(x.field ?? ''));
+        expect(ruleCause, JSON.stringify(c.details)).toMatchObject({ reason: 'FieldValueInvalid' });
+        expect(ruleCause?.message).toContain('compilation failed');
+      });
+    });
+
+    describe('bad input over raw HTTPS', () => {
+      let ns = '';
+      const path = (name = ''): string => `/apis/${group}/v1/namespaces/${ns}/widgets${name ? `/${name}` : ''}`;
+      const widget = (name: string, spec: Record<string, unknown>) => ({ apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name }, spec });
+      beforeAll(async () => {
+        ns = await namespace('crd-raw');
+      });
+
+      it('fieldValidation=Strict: 400 naming the unknown fields; Warn: created, with a warning', async () => {
+        const body = widget('strict', { bogus: 1, ports: [{ name: 'a', bogus: 2 }] });
+        const strict = await send('POST', `${path()}?fieldValidation=Strict`, body);
+        expectFailureStatus(strict.json, {
+          code: 400,
+          reason: 'BadRequest',
+          message: 'Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.bogus", unknown field "spec.ports[0].bogus"',
+        });
+        const warn = await send('POST', `${path()}?fieldValidation=Warn`, body);
+        expect(warn.status, JSON.stringify(warn.json)).toBe(201);
+        expect(String(warn.headers['warning'])).toContain('unknown field \\"spec.bogus\\"');
+        expect((warn.json as Obj).spec).toEqual({ size: 'medium', replicas: 1, minReplicas: 0, ports: [{ name: 'a', protocol: 'TCP' }] });
+      });
+
+      it('an invalid widget: 422 Invalid with one cause per failing field', async () => {
+        const r = await send('POST', path(), widget('bad', { size: 'huge', replicas: 'three', color: 'Red1', template: { apiVersion: 'v1' } }));
+        const s = expectFailureStatus(r.json, { code: 422, reason: 'Invalid' });
+        expect(s.details).toMatchObject({ name: 'bad', group, kind: 'Widget' });
+        expect(s.message).toMatch(new RegExp(`^Widget\\.${group.replaceAll('.', '\\.')} "bad" is invalid: \\[`));
+        expect(s.details?.causes).toEqual(
+          expect.arrayContaining([
+            { reason: 'FieldValueNotSupported', field: 'spec.size', message: 'Unsupported value: "huge": supported values: "small", "medium", "large"' },
+            { reason: 'FieldValueTypeInvalid', field: 'spec.replicas', message: 'Invalid value: "string": spec.replicas in body must be of type integer: "string"' },
+            { reason: 'FieldValueInvalid', field: 'spec.color', message: `Invalid value: "Red1": spec.color in body should match '^[a-z]+$'` },
+            { reason: 'FieldValueRequired', field: 'spec.template.kind', message: 'Required value' },
+          ]),
+        );
+      });
+
+      it('a CEL violation: 422 with the cause at the rule’s node', async () => {
+        const r = await send('POST', path(), widget('cel', { replicas: 1, minReplicas: 2 }));
+        const s = expectFailureStatus(r.json, { code: 422, reason: 'Invalid' });
+        expect(s.details?.causes).toEqual([{ reason: 'FieldValueInvalid', field: 'spec', message: 'Invalid value: "object": replicas must be at least minReplicas' }]);
+      });
+
+      it('a strategic merge patch: 415 listing the patch types a custom resource accepts', async () => {
+        expect((await send('POST', path(), widget('smp', {}))).status).toBe(201);
+        const r = await send('PATCH', path('smp'), '{"spec":{"size":"large"}}', { 'content-type': 'application/strategic-merge-patch+json' });
+        expectFailureStatus(r.json, {
+          code: 415,
+          reason: 'UnsupportedMediaType',
+          message: 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+        });
+      });
+
+      it('a version that is not served: 404', async () => {
+        expect((await send('GET', `/apis/${group}/v7/namespaces/${ns}/widgets`)).status).toBe(404);
+      });
+    });
+
+    describe('a conversion webhook', () => {
+      let server: Server | undefined;
+      let pki: Pki;
+      let base = '';
+      let ns = '';
+      const calls: string[] = [];
+      const gearsCrd = (plural: string, kind: string, path: string) => {
+        const version = (name: string, field: string, storage: boolean) => ({
+          name,
+          served: true,
+          storage,
+          schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { [field]: { type: 'string' }, teeth: { type: 'integer' } } } } } },
+        });
+        return {
+          apiVersion: 'apiextensions.k8s.io/v1',
+          kind: 'CustomResourceDefinition',
+          metadata: { name: `${plural}.${group}` },
+          spec: {
+            group,
+            scope: 'Namespaced',
+            names: { plural, singular: kind.toLowerCase(), kind },
+            versions: [version('v1', 'colour', true), version('v2', 'color', false)],
+            conversion: {
+              strategy: 'Webhook',
+              webhook: { conversionReviewVersions: ['v1'], clientConfig: { url: `${base}${path}`, caBundle: Buffer.from(pki.ca).toString('base64') } },
+            },
+          },
+        };
+      };
+
+      beforeAll(async () => {
+        pki = webhookPki();
+        server = await startConversionWebhook(pki, calls);
+        base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        ns = await namespace('crd-conv');
+      });
+      afterAll(async () => {
+        server?.closeAllConnections();
+        await new Promise((r) => (server ? server.close(r) : r(undefined)));
+      });
+
+      it('create at v1, read at v2 and back; create at v2, read at v1 (a renamed field)', async () => {
+        const ok = okWith(bins.kubectl133);
+        const crdFile = file('gears-crd.yaml', JSON.stringify(gearsCrd('gears', 'Gear', '/convert')));
+        expect((await ok(['apply', '-f', crdFile])).stdout.trim()).toBe(`customresourcedefinition.apiextensions.k8s.io/gears.${group} created`);
+        crdsToDelete.add(`gears.${group}`);
+        await ok(['wait', '--for=condition=Established', `crd/gears.${group}`, '--timeout=30s']);
+
+        const g1 = file('g1.yaml', `apiVersion: ${group}/v1\nkind: Gear\nmetadata:\n  name: g1\nspec:\n  colour: red\n  teeth: 12\n`);
+        expect((await ok(['create', '-f', g1, '-n', ns])).stdout.trim()).toBe(`gear.${group}/g1 created`);
+        const atV2 = JSON.parse((await ok(['get', `gears.v2.${group}`, 'g1', '-n', ns, '-o', 'json'])).stdout) as Obj;
+        expect(atV2).toMatchObject({ apiVersion: `${group}/v2`, kind: 'Gear', metadata: { name: 'g1', namespace: ns }, spec: { color: 'red', teeth: 12 } });
+        expect(atV2.spec?.['colour']).toBeUndefined();
+        const atV1 = JSON.parse((await ok(['get', `gears.v1.${group}`, 'g1', '-n', ns, '-o', 'json'])).stdout) as Obj;
+        expect(atV1).toMatchObject({ apiVersion: `${group}/v1`, spec: { colour: 'red', teeth: 12 } });
+        expect(atV1.metadata['uid']).toBe(atV2.metadata['uid']);
+
+        const g2 = file('g2.yaml', `apiVersion: ${group}/v2\nkind: Gear\nmetadata:\n  name: g2\nspec:\n  color: blue\n`);
+        expect((await ok(['create', '-f', g2, '-n', ns])).stdout.trim()).toBe(`gear.${group}/g2 created`);
+        const raw = await send('GET', `/apis/${group}/v1/namespaces/${ns}/gears/g2`);
+        expect(raw.json).toMatchObject({ apiVersion: `${group}/v1`, spec: { colour: 'blue' } });
+        // A list at v2 converts every item.
+        const list = await send('GET', `/apis/${group}/v2/namespaces/${ns}/gears`);
+        expect((list.json as { items: Obj[] }).items.map((i) => [i.apiVersion, i.spec?.['color']])).toEqual([
+          [`${group}/v2`, 'red'],
+          [`${group}/v2`, 'blue'],
+        ]);
+        expect(calls.some((c) => c.startsWith('/convert ') && c.endsWith(`-> ${group}/v2`))).toBe(true);
+        expect(calls.some((c) => c.startsWith('/convert ') && c.endsWith(`-> ${group}/v1`))).toBe(true);
+      });
+
+      it('a webhook that refuses: a Status naming the conversion webhook and its message', async () => {
+        const r = await createCrd(gearsCrd('cogs', 'Cog', '/fail'));
+        expect(r.status, JSON.stringify(r.json)).toBe(201);
+        await eventually('cogs established', async () => (condition(await crd(`cogs.${group}`), 'Established')?.status === 'True' ? true : undefined));
+        const created = await eventually('a cog at v1 (no conversion needed)', async () => {
+          const c = await send('POST', `/apis/${group}/v1/namespaces/${ns}/cogs`, { apiVersion: `${group}/v1`, kind: 'Cog', metadata: { name: 'c1' }, spec: { colour: 'red' } });
+          return c.status === 404 ? undefined : c;
+        });
+        expect(created.status, JSON.stringify(created.json)).toBe(201);
+        const atV2 = await send('GET', `/apis/${group}/v2/namespaces/${ns}/cogs/c1`);
+        expect(atV2.status, JSON.stringify(atV2.json)).toBe(500);
+        const s = atV2.json as StatusBody;
+        expect(s).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 500 });
+        expect(s.message).toContain(`conversion webhook for ${group}/v1, Kind=Cog failed: cogs cannot be converted by the e2e webhook`);
+        const k = await kubectlWith(bins.kubectl135)(['get', `cogs.v2.${group}`, 'c1', '-n', ns]);
+        expect(k.code, describeRun(k)).toBe(1);
+        expect(k.stderr).toContain('cogs cannot be converted by the e2e webhook');
+      });
+    });
+
+    describe('helm 4: a chart with a CRD in crds/ and a custom resource in templates/', () => {
+      it('install, kubectl get, uninstall', async () => {
+        const chart = join(dir, 'sprockets');
+        mkdirSync(join(chart, 'crds'), { recursive: true });
+        mkdirSync(join(chart, 'templates'), { recursive: true });
+        writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: sprockets\ndescription: Ships a CRD and one of its objects\ntype: application\nversion: 0.1.0\nappVersion: "1.0"\n');
+        writeFileSync(join(chart, 'values.yaml'), 'teeth: 12\n');
+        writeFileSync(
+          join(chart, 'crds', 'widget.yaml'),
+          [
+            'apiVersion: apiextensions.k8s.io/v1',
+            'kind: CustomResourceDefinition',
+            'metadata:',
+            `  name: sprockets.${group}`,
+            'spec:',
+            `  group: ${group}`,
+            '  scope: Namespaced',
+            '  names: {plural: sprockets, singular: sprocket, kind: Sprocket, shortNames: [spr]}',
+            '  versions:',
+            '    - name: v1',
+            '      served: true',
+            '      storage: true',
+            '      additionalPrinterColumns:',
+            '        - {name: Teeth, type: integer, jsonPath: .spec.teeth}',
+            '      schema:',
+            '        openAPIV3Schema:',
+            '          type: object',
+            '          properties:',
+            '            spec:',
+            '              type: object',
+            '              properties:',
+            '                teeth: {type: integer, minimum: 1}',
+            '',
+          ].join('\n'),
+        );
+        writeFileSync(
+          join(chart, 'templates', 'widget.yaml'),
+          `apiVersion: ${group}/v1\nkind: Sprocket\nmetadata:\n  name: {{ .Release.Name }}-sprocket\n  labels:\n    app.kubernetes.io/managed-by: {{ .Release.Service }}\nspec:\n  teeth: {{ .Values.teeth }}\n`,
+        );
+        const ns = `crd-helm-${suffix}`;
+        namespaces.push(ns);
+        crdsToDelete.add(`sprockets.${group}`);
+        const helm = okWith(bins.helm);
+        const install = await helm(['install', 'gears', chart, '-n', ns, '--create-namespace']);
+        expect(install.stdout).toMatch(/^STATUS: deployed$/m);
+        const ok = okWith(bins.kubectl133);
+        const table = await ok(['get', 'sprockets', '-n', ns]);
+        expect(header(table.stdout)).toEqual(['NAME', 'TEETH']);
+        expect(tableRows(table.stdout)).toEqual([{ NAME: 'gears-sprocket', TEETH: '12' }]);
+        expect((await ok(['get', 'spr', '-n', ns, '-o', 'name'])).stdout.trim()).toBe(`sprocket.${group}/gears-sprocket`);
+        expect((await helm(['uninstall', 'gears', '-n', ns])).stdout.trim()).toBe('release "gears" uninstalled');
+        const left = await ok(['get', 'sprockets', '-n', ns, '-o', 'name']);
+        expect(left.stdout.trim()).toBe('');
+        // Helm never deletes what crds/ installed.
+        expect((await crd(`sprockets.${group}`)).metadata.name).toBe(`sprockets.${group}`);
+      });
+    });
+
+    describe('@kubernetes/client-node 1.4.0 informer on a custom resource (makeInformer over CustomObjectsApi)', () => {
+      it('lists, then sees add, update and delete', async () => {
+        const ns = await namespace('crd-inf');
+        const kc = new KubeConfig();
+        kc.loadFromFile(portico().kubeconfigPath);
+        const api = kc.makeApiClient(CustomObjectsApi);
+        const at = { group, version: 'v1', namespace: ns, plural: 'widgets' };
+        type Widget = KubernetesObject & { spec?: { replicas?: number } };
+        const body = (name: string, replicas: number): Widget => ({ apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name }, spec: { replicas } } as Widget);
+        await api.createNamespacedCustomObject({ ...at, body: body('inf-pre', 1) });
+        const events: string[] = [];
+        const errors: unknown[] = [];
+        let lists = 0;
+        const informer = makeInformer<Widget>(kc, `/apis/${group}/v1/namespaces/${ns}/widgets`, () => {
+          lists++;
+          return api.listNamespacedCustomObject(at) as Promise<KubernetesListObject<Widget>>;
+        });
+        const note = (what: string) => (o: Widget) => events.push(`${what} ${o.metadata?.name ?? ''} ${o.spec?.replicas ?? ''}`);
+        informer.on('add', note('add'));
+        informer.on('update', note('update'));
+        informer.on('delete', note('delete'));
+        informer.on('error', (e) => errors.push(e));
+        await informer.start();
+        try {
+          await eventually('add inf-pre', async () => (events.includes('add inf-pre 1') ? true : undefined));
+          await api.createNamespacedCustomObject({ ...at, body: body('inf-a', 1) });
+          const current = (await api.getNamespacedCustomObject({ ...at, name: 'inf-a' })) as Widget;
+          await api.replaceNamespacedCustomObject({ ...at, name: 'inf-a', body: { ...current, spec: { replicas: 5 } } });
+          await api.deleteNamespacedCustomObject({ ...at, name: 'inf-pre' });
+          await eventually('three more events', async () => (events.length >= 4 ? true : undefined));
+          expect(events).toEqual(['add inf-pre 1', 'add inf-a 1', 'update inf-a 5', 'delete inf-pre 1']);
+          expect(informer.list(ns).map((o) => o.metadata?.name)).toEqual(['inf-a']);
+          expect(lists).toBe(1);
+          expect(errors).toEqual([]);
+        } finally {
+          await informer.stop();
+        }
+      });
+    });
+
+    describe('deleting CRDs', () => {
+      it('delete crd: its custom resources go with it, and the resource leaves discovery', async () => {
+        const ok = okWith(bins.kubectl135);
+        const ns = await namespace('crd-del');
+        const f = file('doomed.yaml', `apiVersion: ${group}/v1\nkind: Widget\nmetadata:\n  name: doomed\n  namespace: ${ns}\nspec: {}\n`);
+        await ok(['create', '-f', f]);
+        const del = await ok(['delete', 'crd', widgets]);
+        expect(del.stdout.trim()).toBe(`customresourcedefinition.apiextensions.k8s.io "${widgets}" deleted`);
+        expect((await send('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${widgets}`)).status).toBe(404);
+        await eventually('widgets gone from discovery', async () => {
+          const r = await send('GET', `/apis/${group}/v1`);
+          const names = r.status === 200 ? (r.json as { resources: { name: string }[] }).resources.map((x) => x.name) : [];
+          return names.includes('widgets') ? undefined : true;
+        });
+        const resources = await ok(['api-resources', `--api-group=${group}`, '-o', 'name']);
+        expect(resources.stdout.split('\n')).not.toContain(`widgets.${group}`);
+        expect((await send('GET', `/apis/${group}/v1/namespaces/${ns}/widgets`)).status).toBe(404);
+
+        // Recreated, the CRD starts empty: its objects were deleted with it, not hidden.
+        await ok(['apply', '-f', fixture('widgets.yaml')]);
+        await ok(['wait', '--for=condition=Established', `crd/${widgets}`, '--timeout=30s']);
+        const list = await eventually('widgets served again', async () => {
+          const r = await send('GET', `/apis/${group}/v1/widgets`);
+          return r.status === 200 ? r : undefined;
+        });
+        expect((list.json as { items: unknown[] }).items).toEqual([]);
+        await ok(['delete', 'crd', widgets]);
+        crdsToDelete.delete(widgets);
+      });
+    });
+  });
+}
