@@ -165,6 +165,38 @@ describe('transition rules (oldSelf)', () => {
   });
 });
 
+describe('ratcheting', () => {
+  const s = withSpec({
+    properties: {
+      name: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self.size() <= 3', message: 'too long' }] },
+      xs: { type: 'array', items: { type: 'string', 'x-kubernetes-validations': [{ rule: "self != 'bad'" }] } },
+    },
+  });
+
+  it('keeps failing values that did not change on update, as kube (CRDValidationRatcheting) does', () => {
+    expect(run(s, obj({ name: 'abcd' }))).toEqual(['spec.name: Invalid value: "string": too long']);
+    expect(run(s, obj({ name: 'abcd', xs: ['bad'] }), obj({ name: 'abcd', xs: ['bad'] }))).toEqual([]);
+    expect(run(s, obj({ name: 'abcde', xs: ['bad', 'x'] }), obj({ name: 'abcd', xs: ['bad'] }))).toEqual([
+      'spec.name: Invalid value: "string": too long',
+      'spec.xs[0]: Invalid value: "string": failed rule: self != \'bad\'',
+    ]);
+  });
+});
+
+describe('string formats', () => {
+  it('sees date-time as timestamp and duration as duration', () => {
+    const s = withSpec({
+      properties: { at: { type: 'string', format: 'date-time' }, every: { type: 'string', format: 'duration' } },
+      'x-kubernetes-validations': [{ rule: "self.at > timestamp('2024-01-01T00:00:00Z')" }, { rule: "self.every >= duration('1m')" }],
+    });
+    expect(run(s, obj({ at: '2025-06-01T10:00:00Z', every: '5m' }))).toEqual([]);
+    expect(run(s, obj({ at: '2023-06-01T10:00:00Z', every: '30s' }))).toEqual([
+      'spec: Invalid value: "object": failed rule: self.at > timestamp(\'2024-01-01T00:00:00Z\')',
+      'spec: Invalid value: "object": failed rule: self.every >= duration(\'1m\')',
+    ]);
+  });
+});
+
 describe('runtime cost', () => {
   it('stops a rule that runs away, with kube text, and runs no further rule', () => {
     const s = withSpec({

@@ -178,7 +178,7 @@ class TypeBuilder {
     // kube has no type for a preserve-unknown node without properties, or a typeless one; it is
     // dyn here so that rules on such nodes still compile and run over whatever the value is.
     if (type === 'object' || type === '') return { ...dynNode(s), schemaType: type };
-    const cel = type === 'integer' ? 'int' : type === 'number' ? 'double' : type === 'boolean' ? 'bool' : type === 'string' ? (s['format'] === 'byte' ? 'bytes' : 'string') : 'dyn';
+    const cel = type === 'integer' ? 'int' : type === 'number' ? 'double' : type === 'boolean' ? 'bool' : type === 'string' ? stringCelType(s['format']) : 'dyn';
     const maxLength = typeof s['maxLength'] === 'number' ? s['maxLength'] : undefined;
     return {
       kind: 'scalar',
@@ -189,6 +189,21 @@ class TypeBuilder {
       minSize: type === 'boolean' ? 4 : type === 'string' ? 2 : 1,
       ...(typeof s['format'] === 'string' ? { format: s['format'] } : {}),
     };
+  }
+}
+
+/** Strings with these formats are CEL bytes, durations and timestamps in kube, not strings. */
+function stringCelType(format: unknown): string {
+  switch (format) {
+    case 'byte':
+      return 'bytes';
+    case 'duration':
+      return 'google.protobuf.Duration';
+    case 'date':
+    case 'date-time':
+      return 'google.protobuf.Timestamp';
+    default:
+      return 'string';
   }
 }
 
@@ -296,7 +311,24 @@ function toCelValue(node: TypeNode, v: unknown, meter: Meter): unknown {
       if (node.cel === 'int' && typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
       if (node.cel === 'double' && typeof v === 'number') return v;
       if (node.cel === 'bytes' && typeof v === 'string') return new Uint8Array(Buffer.from(v, 'base64'));
+      if (node.cel === 'google.protobuf.Timestamp' && typeof v === 'string') {
+        const d = new Date(node.format === 'date' ? `${v}T00:00:00Z` : v);
+        return Number.isNaN(d.getTime()) ? v : d;
+      }
+      if (node.cel === 'google.protobuf.Duration' && typeof v === 'string') return parseDuration(v) ?? v;
       return toDyn(v, meter);
+  }
+}
+
+let durationProgram: ((vars: Record<string, unknown>) => unknown) | undefined;
+
+/** A Go duration string as cel-js's Duration, through the library's own duration() parser. */
+function parseDuration(text: string): unknown {
+  durationProgram ??= celEnvironment().clone({ unlistedVariablesAreDyn: true }).parse('duration(v)') as (vars: Record<string, unknown>) => unknown;
+  try {
+    return durationProgram({ v: text });
+  } catch {
+    return undefined;
   }
 }
 
@@ -564,7 +596,7 @@ function evalErrorText(e: unknown): string {
   return first.length > 0 ? (first[0] as string).toLowerCase() + first.slice(1) : first;
 }
 
-function evaluate(program: Program, vars: Record<string, unknown>, meter: Meter, state: RunState): { value?: unknown; error?: string; cost: number; exceeded?: boolean } {
+function evaluate(program: Program, vars: Record<string, unknown>, meter: Meter): { value?: unknown; error?: string; cost: number; exceeded?: boolean } {
   meter.remaining = perCallCostLimit;
   try {
     const value = program(vars);
@@ -572,12 +604,17 @@ function evaluate(program: Program, vars: Record<string, unknown>, meter: Meter,
   } catch (e) {
     const cost = perCallCostLimit - Math.max(0, meter.remaining) + 1;
     if (e instanceof CostExceeded) return { exceeded: true, cost };
-    void state;
     return { error: evalErrorText(e), cost };
   }
 }
 
-function runRules(v: ValidatorNode, path: FieldPath, value: unknown, old: unknown, state: RunState): void {
+/**
+ * Ratcheting (CRDValidationRatcheting, on by default since 1.30): on update, a failed rule that
+ * does not use oldSelf is not an error where the value equals its old value (kube turns it into a
+ * warning, which this interface has no place for, so it is dropped). `unchanged` says whether the
+ * node, or its nearest correlated ancestor when it has no old value of its own, is unchanged.
+ */
+function runRules(v: ValidatorNode, path: FieldPath, value: unknown, old: unknown, unchanged: () => boolean, state: RunState): void {
   if (v.rules.length === 0) return;
   const typeValue = v.type.schemaType;
   const at = pathText(path);
@@ -600,7 +637,7 @@ function runRules(v: ValidatorNode, path: FieldPath, value: unknown, old: unknow
     const vars: Record<string, unknown> = { self };
     if (rule.optionalOldSelf === true) vars['oldSelf'] = oldSelf === undefined ? Optional.none() : Optional.of(oldSelf);
     else if (oldSelf !== undefined) vars['oldSelf'] = oldSelf;
-    const r = evaluate(c.program, vars, meter, state);
+    const r = evaluate(c.program, vars, meter);
     if (r.cost > state.remaining) {
       state.errors.push(fieldErrors.invalid(at, typeValue, 'validation failed due to running out of cost budget, no further validation rules will be run'));
       state.stopped = true;
@@ -629,7 +666,7 @@ function runRules(v: ValidatorNode, path: FieldPath, value: unknown, old: unknow
     if (r.value === true) continue;
     const errPath = c.normalizedFieldPath ? pathText(path.child(c.normalizedFieldPath)) : at;
     if (c.messageProgram !== undefined) {
-      const m = evaluate(c.messageProgram, vars, meter, state);
+      const m = evaluate(c.messageProgram, vars, meter);
       if (m.cost > state.remaining) {
         state.errors.push(
           fieldErrors.invalid(errPath, typeValue, 'messageExpression evaluation failed due to running out of cost budget, no further validation rules will be run'),
@@ -652,11 +689,19 @@ function runRules(v: ValidatorNode, path: FieldPath, value: unknown, old: unknow
       const text = typeof m.value === 'string' ? m.value.trim() : undefined;
       // A failing messageExpression is logged by kube and the rule's message used instead.
       const usable = m.error === undefined && text !== undefined && text !== '' && !/\n/.test(text) && text.length <= maxEvaluatedMessageExpressionSizeBytes;
-      state.errors.push(errorForReason(errPath, typeValue, usable ? text : ruleMessageOrDefault(rule), rule.reason));
+      if (c.usesOldSelf || !unchanged()) state.errors.push(errorForReason(errPath, typeValue, usable ? text : ruleMessageOrDefault(rule), rule.reason));
       continue;
     }
-    state.errors.push(errorForReason(errPath, typeValue, ruleMessageOrDefault(rule), rule.reason));
+    if (c.usesOldSelf || !unchanged()) state.errors.push(errorForReason(errPath, typeValue, ruleMessageOrDefault(rule), rule.reason));
   }
+}
+
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  if (!isObj(a) || !isObj(b)) return false;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k], b[k]));
 }
 
 /** maplist.go: old items of a map-type list, found by the key fields of a new item. */
@@ -672,14 +717,16 @@ function correlatedItem(schema: Obj, oldList: unknown[] | undefined, item: unkno
   return found;
 }
 
-function walk(v: ValidatorNode, path: FieldPath, value: unknown, old: unknown, state: RunState): void {
+function walk(v: ValidatorNode, path: FieldPath, value: unknown, old: unknown, parentUnchanged: () => boolean, state: RunState): void {
   if (state.stopped || value === null || value === undefined) return;
-  runRules(v, path, value, old, state);
+  let memo: boolean | undefined;
+  const unchanged = old === undefined || old === null ? parentUnchanged : () => (memo ??= jsonEqual(value, old));
+  runRules(v, path, value, old, unchanged, state);
   if (state.stopped) return;
   if (Array.isArray(value)) {
     if (!v.items) return;
     const oldList = Array.isArray(old) ? old : undefined;
-    for (let i = 0; i < value.length && !state.stopped; i++) walk(v.items, path.index(i), value[i], correlatedItem(v.type.schema, oldList, value[i]), state);
+    for (let i = 0; i < value.length && !state.stopped; i++) walk(v.items, path.index(i), value[i], correlatedItem(v.type.schema, oldList, value[i]), unchanged, state);
     return;
   }
   if (!isObj(value)) return;
@@ -688,14 +735,14 @@ function walk(v: ValidatorNode, path: FieldPath, value: unknown, old: unknown, s
   if (v.additional) {
     for (const k of keys) {
       if (state.stopped) return;
-      walk(v.additional, path.key(k), value[k], oldObj?.[k], state);
+      walk(v.additional, path.key(k), value[k], oldObj?.[k], unchanged, state);
     }
   }
   if (v.properties) {
     for (const k of keys) {
       if (state.stopped) return;
       const sub = v.properties.get(k);
-      if (sub) walk(sub, path.child(k), value[k], oldObj?.[k], state);
+      if (sub) walk(sub, path.child(k), value[k], oldObj?.[k], unchanged, state);
     }
   }
 }
@@ -711,7 +758,7 @@ export function compileCelValidator(openAPIV3Schema: JsonObject): CustomResource
     validate(obj: KubeObject, old: KubeObject | undefined): FieldError[] {
       if (validator === undefined) return [];
       const state: RunState = { remaining: runtimeCelCostBudget, errors: [], stopped: false };
-      walk(validator, FieldPath.root(''), obj, old, state);
+      walk(validator, FieldPath.root(''), obj, old, () => false, state);
       return state.errors;
     },
   };
