@@ -277,6 +277,17 @@ describe('CRD conversion webhooks', () => {
     );
   });
 
+  it('gives up when the caller cancels', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const started = Date.now();
+    const res = await admission.convertObjects(request('/hang', [widget('a')]), { signal: controller.signal });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(res.status?.message).toBe(
+      `Internal error occurred: conversion webhook for example.com/v1, Kind=Widget failed: Post "https://127.0.0.1:${port}/hang?timeout=30s": context canceled`,
+    );
+  });
+
   it('refuses a CRD that lists no ConversionReview version Portico speaks', async () => {
     failedWith(await admission.convertObjects(request('/convert', [widget('a')], { conversionReviewVersions: ['v2'] })), 'no supported conversion review versions');
   });

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { aggregateFieldErrors, validateAnnotations, validateLabels, type FieldError } from '@portico/api';
 import type { CallContext, ConversionWebhookClientConfig, ConvertObjectsRequest, ConvertObjectsResponse, Status } from '@portico/proto';
-import { postJson, webhookTarget, type ServiceResolver, type WebhookTarget } from '../webhook/client';
+import { postJson, webhookTarget, type ServiceResolver } from '../webhook/client';
 import type { WebhookClientConfig } from '../webhook/types';
 
 /** kube-apiserver's webhook client default; conversion webhooks have no timeoutSeconds of their own. */
@@ -183,27 +183,11 @@ function restoreObjectMeta(original: JsonMap, converted: JsonMap): string | unde
   return undefined;
 }
 
-/** Rejects when the caller gives up, so that a slow webhook does not hold an abandoned request. */
-function untilAborted(signal: AbortSignal | undefined, display: string): { promise: Promise<never>; dispose(): void } {
-  if (signal === undefined) return { promise: new Promise<never>(() => undefined), dispose: () => undefined };
-  let onAbort: () => void = () => undefined;
-  const promise = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new Error(`Post ${JSON.stringify(display)}: context canceled`));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
-}
-
-async function post(target: WebhookTarget, review: unknown, timeoutMs: number, signal: AbortSignal | undefined): Promise<unknown> {
-  if (timeoutMs <= 0) throw new Error(`Post ${JSON.stringify(target.display)}: context deadline exceeded`);
-  const aborted = untilAborted(signal, target.display);
-  try {
-    return await Promise.race([postJson(target, review, timeoutMs), aborted.promise]);
-  } finally {
-    aborted.dispose();
-  }
-}
+/**
+ * A converted list comes back whole in one answer; the cap is the admission gRPC server's message
+ * limit, beyond which the answer could not travel on to the gateway anyway.
+ */
+const maxResponseBytes = 64 * 1024 * 1024;
 
 /** The objects of the request, converted; throws a ConversionFailure with kube's text. */
 async function convert(req: ConvertObjectsRequest, ctx: CallContext | undefined, resolve: ServiceResolver): Promise<Buffer[]> {
@@ -238,7 +222,8 @@ async function convert(req: ConvertObjectsRequest, ctx: CallContext | undefined,
       kind: 'ConversionReview',
       request: { uid, desiredAPIVersion: desired, objects: pending.map((i) => inputs[i]) },
     };
-    body = await post(target, review, timeoutMs, ctx?.signal);
+    if (timeoutMs <= 0) throw new Error(`Post ${JSON.stringify(target.display)}: context deadline exceeded`);
+    body = await postJson(target, review, timeoutMs, { maxResponseBytes, ...(ctx?.signal !== undefined ? { signal: ctx.signal } : {}) });
   } catch (e) {
     return fail(`${prefix} failed: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -113,7 +113,14 @@ function transportError(e: NodeJS.ErrnoException, url: URL): string {
   }
 }
 
-const maxResponseBytes = 3 * 1024 * 1024;
+const defaultMaxResponseBytes = 3 * 1024 * 1024;
+
+export interface PostOptions {
+  /** Ends the call (`context canceled`) when the caller gives up. */
+  signal?: AbortSignal;
+  /** A larger cap for answers that carry many objects (a converted list); 3 MiB otherwise. */
+  maxResponseBytes?: number;
+}
 
 /**
  * Connections to webhooks are kept alive and reused, as client-go's transport does; the agent
@@ -137,20 +144,20 @@ export async function postReview(target: WebhookTarget, review: unknown, timeout
  * POSTs a JSON body; resolves with the decoded answer, rejects with client-go's text of the failure
  * (`Post "<url>": dial tcp ...`, the HTTP status text, the decode error).
  */
-export async function postJson(target: WebhookTarget, body: unknown, timeoutMs: number): Promise<unknown> {
+export async function postJson(target: WebhookTarget, body: unknown, timeoutMs: number, opts: PostOptions = {}): Promise<unknown> {
   const started = Date.now();
   try {
-    return await postOnce(target, body, timeoutMs);
+    return await postOnce(target, body, timeoutMs, opts);
   } catch (e) {
     // A kept-alive connection the server closed just as it was reused: once more on a new one.
-    if (e instanceof StaleConnection) return postOnce(target, body, timeoutMs - (Date.now() - started));
+    if (e instanceof StaleConnection) return postOnce(target, body, timeoutMs - (Date.now() - started), opts);
     throw e;
   }
 }
 
 class StaleConnection extends Error {}
 
-function postOnce(target: WebhookTarget, review: unknown, timeoutMs: number): Promise<unknown> {
+function postOnce(target: WebhookTarget, review: unknown, timeoutMs: number, { signal, maxResponseBytes = defaultMaxResponseBytes }: PostOptions): Promise<unknown> {
   const body = Buffer.from(JSON.stringify(review));
   const headers: Record<string, string | number> = {
     'Content-Type': 'application/json',
@@ -175,12 +182,21 @@ function postOnce(target: WebhookTarget, review: unknown, timeoutMs: number): Pr
       reject(new Error(`${prefix}unsupported protocol scheme ${JSON.stringify(target.url.protocol.replace(/:$/, ''))}`));
       return;
     }
+    if (signal?.aborted) {
+      reject(new Error(`${prefix}context canceled`));
+      return;
+    }
     let settled = false;
     const finish = (fn: () => void): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       fn();
+    };
+    const onAbort = (): void => {
+      req.destroy();
+      finish(() => reject(new Error(`${prefix}context canceled`)));
     };
     const req = httpsRequest(opts, (res) => {
       const chunks: Buffer[] = [];
@@ -212,6 +228,7 @@ function postOnce(target: WebhookTarget, review: unknown, timeoutMs: number): Pr
       req.destroy();
       finish(() => reject(new Error(`${prefix}context deadline exceeded`)));
     }, timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (e: NodeJS.ErrnoException) =>
       finish(() => reject(req.reusedSocket && e.code === 'ECONNRESET' ? new StaleConnection() : new Error(`${prefix}${transportError(e, target.url)}`))),
     );
