@@ -184,8 +184,8 @@ function restoreObjectMeta(original: JsonMap, converted: JsonMap): string | unde
 }
 
 /**
- * A converted list comes back whole in one answer; the cap is the admission gRPC server's message
- * limit, beyond which the answer could not travel on to the gateway anyway.
+ * A converted list comes back whole in one answer. It carries the objects the request brought,
+ * and a request reaches admission only within its gRPC server's 64 MiB message limit.
  */
 const maxResponseBytes = 64 * 1024 * 1024;
 
