@@ -118,6 +118,18 @@ describe('x-kubernetes-validations on custom resources', () => {
   });
 });
 
+describe('rules under allOf', () => {
+  it('apply to the node, after its own rules', () => {
+    const s = withSpec({
+      properties: { a: { type: 'integer' } },
+      'x-kubernetes-validations': [{ rule: 'self.a > 0' }],
+      allOf: [{ 'x-kubernetes-validations': [{ rule: 'self.a < 10' }] }, { properties: { a: { 'x-kubernetes-validations': [{ rule: 'self != 20' }] } } }],
+    });
+    expect(run(s, obj({ a: 5 }))).toEqual([]);
+    expect(run(s, obj({ a: 20 }))).toEqual(['spec: Invalid value: "object": failed rule: self.a < 10', 'spec.a: Invalid value: "integer": failed rule: self != 20']);
+  });
+});
+
 describe('transition rules (oldSelf)', () => {
   const immutable = { 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'is immutable' }] };
   const s = withSpec({
@@ -228,7 +240,7 @@ describe('CRD creation checks of x-kubernetes-validations', () => {
 
   it('reports compile errors with the rule as kube prints it', () => {
     expect(crdErrors(withSpec({ properties: { a: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: 'self.b > 0' }] }))).toEqual([
-      `${at}.rule: Invalid value: apiextensions.ValidationRule{Rule:"self.b > 0", Message:"", MessageExpression:"", Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:"", OptionalOldSelf:(*bool)(nil)}: compilation failed: ERROR: <input>:1:6: undefined field 'b'\n | self.b > 0\n | .....^`,
+      `${at}.rule: Invalid value: apiextensions.ValidationRule{Rule:"self.b > 0", Message:"", MessageExpression:"", Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:"", OptionalOldSelf:(*bool)(nil)}: compilation failed: ERROR: <input>:1:5: undefined field 'b'\n | self.b > 0\n | ....^`,
     ]);
     expect(crdErrors(withSpec({ properties: { a: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: 'self.a', reason: 'FieldValueForbidden' }] }))).toEqual([
       `${at}.rule: Invalid value: apiextensions.ValidationRule{Rule:"self.a", Message:"", MessageExpression:"", Reason:(*apiextensions.FieldValueErrorReason)(0xc000000000), FieldPath:"", OptionalOldSelf:(*bool)(nil)}: cel expression must evaluate to a bool`,

@@ -353,14 +353,56 @@ interface CompiledRule {
 
 /** The line/column prefix and caret kube's compile errors carry (cel-go's issues.String()). */
 function celGoIssue(expr: string, err: unknown): string {
-  const e = err as { message?: unknown; range?: { start?: number }; node?: { pos?: number; range?: { start?: number } } };
-  const msg = translateMessage(String(e.message ?? err).split('\n')[0]?.trim() ?? '');
-  const offset = e.range?.start ?? e.node?.range?.start ?? e.node?.pos ?? 0;
+  const e = err as { name?: unknown; message?: unknown; range?: { start?: number }; node?: unknown };
+  let msg = translateMessage(String(e.message ?? err).split('\n')[0]?.trim() ?? '');
+  if (e.name === 'ParseError') msg = `Syntax error: ${msg}`;
+  const offset = issueOffset(expr, e.node) ?? e.range?.start ?? 0;
   const before = expr.slice(0, Math.max(0, Math.min(offset, expr.length)));
   const line = before.split('\n').length;
   const col = before.length - (before.lastIndexOf('\n') + 1);
   const sourceLine = expr.split('\n')[line - 1] ?? '';
   return `ERROR: <input>:${line}:${col + 1}: ${msg}\n | ${sourceLine}\n | ${'.'.repeat(col)}^`;
+}
+
+const binaryOps = new Set(['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%', 'in', '&&', '||']);
+
+/**
+ * cel-go places an error at the operator of a binary expression and at the `(` of a call;
+ * cel-js at the start of the node, so the position is recomputed from the source.
+ */
+function issueOffset(expr: string, node: unknown): number | undefined {
+  if (!isObj(node)) return undefined;
+  const op = node['op'];
+  const args = node['args'];
+  const range = node['range'];
+  const start = isObj(range) && typeof range['start'] === 'number' ? range['start'] : typeof node['pos'] === 'number' ? node['pos'] : undefined;
+  const endOf = (n: unknown): number | undefined => (isObj(n) && isObj(n['range']) && typeof n['range']['end'] === 'number' ? n['range']['end'] : undefined);
+  if (typeof op === 'string' && binaryOps.has(op) && Array.isArray(args)) {
+    const from = endOf(args[0]);
+    if (from !== undefined) {
+      const at = expr.indexOf(op, from);
+      if (at >= 0) return at;
+    }
+  }
+  if ((op === '.' || op === '.?') && Array.isArray(args)) {
+    const from = endOf(args[0]);
+    if (from !== undefined) {
+      const at = expr.indexOf('.', from);
+      if (at >= 0) return at;
+    }
+  }
+  if (op === 'rcall' && Array.isArray(args) && typeof args[0] === 'string') {
+    const from = endOf(args[1]);
+    if (from !== undefined) {
+      const at = expr.indexOf('(', from);
+      if (at >= 0) return at;
+    }
+  }
+  if (op === 'call' && start !== undefined) {
+    const at = expr.indexOf('(', start);
+    if (at >= 0) return at;
+  }
+  return start;
 }
 
 /** cel-js's wording of the common checker errors, in cel-go's. */
@@ -371,6 +413,8 @@ function translateMessage(m: string): string {
   if (r) return `undeclared reference to '${r[1]}' (in container '')`;
   r = /^no such overload: (\S+) (==|!=|<=|>=|<|>|\+|-|\*|\/|%|in) (\S+)$/.exec(m);
   if (r) return `found no matching overload for '_${r[2]}_' applied to '(${r[1]}, ${r[3]})'`;
+  r = /^found no matching overload for '(.+)\.(\w+)\((.*)\)'$/.exec(m);
+  if (r) return `found no matching overload for '${r[2]}' applied to '${r[1]}.(${r[3]})'`;
   return m;
 }
 
@@ -524,6 +568,8 @@ interface ValidatorNode {
   properties?: Map<string, ValidatorNode>;
   items?: ValidatorNode;
   additional?: ValidatorNode;
+  /** Rules written under allOf apply to this node's value, with this node's type. */
+  allOf?: ValidatorNode[];
   isResourceRoot: boolean;
 }
 
@@ -557,8 +603,23 @@ function buildValidator(env: Environment, schema: Obj, type: TypeNode, isResourc
   }
   const ap = schema['additionalProperties'];
   if (isObj(ap) && type.elem && hasRules(ap)) additional = buildValidator(env, ap, type.elem, ap['x-kubernetes-embedded-resource'] === true);
-  if (rules.length === 0 && !properties && !items && !additional) return undefined;
-  return { type, rules, isResourceRoot, ...(properties ? { properties } : {}), ...(items ? { items } : {}), ...(additional ? { additional } : {}) };
+  let allOf: ValidatorNode[] | undefined;
+  if (Array.isArray(schema['allOf'])) {
+    for (const sub of schema['allOf'] as unknown[]) {
+      const v = isObj(sub) && hasRules(sub) ? buildValidator(env, sub, type, isResourceRoot) : undefined;
+      if (v) (allOf ??= []).push(v);
+    }
+  }
+  if (rules.length === 0 && !properties && !items && !additional && !allOf) return undefined;
+  return {
+    type,
+    rules,
+    isResourceRoot,
+    ...(properties ? { properties } : {}),
+    ...(items ? { items } : {}),
+    ...(additional ? { additional } : {}),
+    ...(allOf ? { allOf } : {}),
+  };
 }
 
 interface RunState {
@@ -722,6 +783,8 @@ function walk(v: ValidatorNode, path: FieldPath, value: unknown, old: unknown, p
   let memo: boolean | undefined;
   const unchanged = old === undefined || old === null ? parentUnchanged : () => (memo ??= jsonEqual(value, old));
   runRules(v, path, value, old, unchanged, state);
+  // kube does not ratchet allOf by the node itself, only by its nearest correlated ancestor.
+  for (const sub of v.allOf ?? []) if (!state.stopped) walk(sub, path, value, old, parentUnchanged, state);
   if (state.stopped) return;
   if (Array.isArray(value)) {
     if (!v.items) return;
@@ -768,6 +831,7 @@ function hasRules(s: Json): boolean {
   if (!isObj(s)) return false;
   if (Array.isArray(s['x-kubernetes-validations']) && s['x-kubernetes-validations'].length > 0) return true;
   if (hasRules(s['items']) || hasRules(s['additionalProperties'])) return true;
+  if (Array.isArray(s['allOf']) && s['allOf'].some(hasRules)) return true;
   const props = s['properties'];
   return isObj(props) && Object.values(props).some(hasRules);
 }
