@@ -242,6 +242,9 @@ describe('CRD creation checks of x-kubernetes-validations', () => {
     expect(crdErrors(withSpec({ properties: { a: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: 'self.b > 0' }] }))).toEqual([
       `${at}.rule: Invalid value: apiextensions.ValidationRule{Rule:"self.b > 0", Message:"", MessageExpression:"", Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:"", OptionalOldSelf:(*bool)(nil)}: compilation failed: ERROR: <input>:1:5: undefined field 'b'\n | self.b > 0\n | ....^`,
     ]);
+    expect(crdErrors(withSpec({ properties: { a: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: 'has(self.zz)' }] }))[0]).toContain(
+      "compilation failed: ERROR: <input>:1:9: undefined field 'zz'",
+    );
     expect(crdErrors(withSpec({ properties: { a: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: 'self.a', reason: 'FieldValueForbidden' }] }))).toEqual([
       `${at}.rule: Invalid value: apiextensions.ValidationRule{Rule:"self.a", Message:"", MessageExpression:"", Reason:(*apiextensions.FieldValueErrorReason)(0xc000000000), FieldPath:"", OptionalOldSelf:(*bool)(nil)}: cel expression must evaluate to a bool`,
     ]);

@@ -467,6 +467,11 @@ function compileRules(base: Environment, node: TypeNode, rules: Rule[]): Compile
       out.error = 'cel expression must evaluate to a bool';
       return out;
     }
+    const hasError = undefinedHasField(rule.rule, c.ast, node);
+    if (hasError !== undefined) {
+      out.error = `compilation failed: ${hasError}`;
+      return out;
+    }
     out.program = c.program;
     out.ast = c.ast;
     out.usesOldSelf = usesIdent(c.ast, 'oldSelf');
@@ -839,6 +844,61 @@ function hasRules(s: Json): boolean {
 // ---------------------------------------------------------------------------------------------
 // CRD creation: the checks of every rule in a schema
 
+/** The schema type of `self.a.b[0]`-like expressions (and iteration variables bound to them). */
+function typeOfExpr(n: unknown, scope: Map<string, TypeNode>): TypeNode | undefined {
+  if (!isObj(n)) return undefined;
+  const args = n['args'];
+  switch (n['op']) {
+    case 'id':
+      return typeof args === 'string' ? scope.get(args) : undefined;
+    case '.':
+    case '.?': {
+      if (!Array.isArray(args)) return undefined;
+      const t = typeOfExpr(args[0], scope);
+      const name = args[1];
+      if (t?.kind !== 'object' || typeof name !== 'string') return undefined;
+      for (const f of t.fields?.values() ?? []) if (f.escaped === name) return f.node;
+      return undefined;
+    }
+    case '[]':
+    case '[?]':
+      return Array.isArray(args) ? typeOfExpr(args[0], scope)?.elem : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * cel-go refuses has() of a field the object type does not declare; cel-js's checker lets it
+ * through (and answers false), so it is checked here for `self`/`oldSelf` paths.
+ */
+function undefinedHasField(expr: string, ast: unknown, self: TypeNode): string | undefined {
+  const scope = new Map([['self', self], ['oldSelf', self]]);
+  const stack: unknown[] = [ast];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (Array.isArray(n)) {
+      stack.push(...(n as unknown[]));
+      continue;
+    }
+    if (!isObj(n)) continue;
+    const args = n['args'];
+    if (n['op'] === 'call' && Array.isArray(args) && args[0] === 'has' && Array.isArray(args[1])) {
+      const sel = args[1][0];
+      if (isObj(sel) && sel['op'] === '.' && Array.isArray(sel['args'])) {
+        const [target, name] = sel['args'] as unknown[];
+        const t = typeOfExpr(target, scope);
+        if (t?.kind === 'object' && typeof name === 'string' && ![...(t.fields?.values() ?? [])].some((f) => f.escaped === name)) {
+          return celGoIssue(expr, { message: `No such key: ${name}`, node: sel });
+        }
+      }
+    }
+    if ('args' in n) stack.push(args);
+  }
+  return undefined;
+}
+
+
 /**
  * The static cost of one expression, in the spirit of cel-go's estimator but far simpler: every
  * AST node costs 1, and a comprehension (all, exists, exists_one, map, filter) over a list or map
@@ -850,34 +910,12 @@ function hasRules(s: Json): boolean {
  */
 function estimateCost(ast: unknown, self: TypeNode): number {
   const macros = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
-  const typeOf = (n: unknown, scope: Map<string, TypeNode>): TypeNode | undefined => {
-    if (!isObj(n)) return undefined;
-    const args = n['args'];
-    switch (n['op']) {
-      case 'id':
-        return typeof args === 'string' ? scope.get(args) : undefined;
-      case '.':
-      case '.?': {
-        if (!Array.isArray(args)) return undefined;
-        const t = typeOf(args[0], scope);
-        const name = args[1];
-        if (t?.kind !== 'object' || typeof name !== 'string') return undefined;
-        for (const f of t.fields?.values() ?? []) if (f.escaped === name) return f.node;
-        return undefined;
-      }
-      case '[]':
-      case '[?]':
-        return Array.isArray(args) ? typeOf(args[0], scope)?.elem : undefined;
-      default:
-        return undefined;
-    }
-  };
   const cost = (n: unknown, scope: Map<string, TypeNode>): number => {
     if (Array.isArray(n)) return n.reduce((sum: number, x) => sum + cost(x, scope), 0);
     if (!isObj(n)) return 0;
     const args = n['args'];
     if (n['op'] === 'rcall' && Array.isArray(args) && typeof args[0] === 'string' && macros.has(args[0]) && Array.isArray(args[2])) {
-      const target = typeOf(args[1], scope);
+      const target = typeOfExpr(args[1], scope);
       const [iter, ...body] = args[2] as unknown[];
       const inner = new Map(scope);
       const iterName = isObj(iter) && iter['op'] === 'id' && typeof iter['args'] === 'string' ? iter['args'] : undefined;
