@@ -5,13 +5,14 @@
 // its own etcd and NATS on free loopback ports in a temp dir, and Portico in both shapes; every
 // loop is bounded in count and in time; nothing leaves loopback.
 //
-//   npm run bench [-- --duration 10 --connections 64 --shapes embedded,distributed --benches throughput,watch,admission,auth,codec,apply
+//   npm run bench [-- --duration 10 --connections 64 --shapes embedded,distributed --benches throughput,watch,admission,auth,codec,apply,crds
 //                     --watchers 1000 --watch-rate 100 --watch-duration 20 --ramp-step 3 --watch-baseline 5]
 //
 // Then admission (admission.ts): creates/s with two webhooks and with a ValidatingAdmissionPolicy vs none.
 // Then auth (auth.ts): RBAC decisions/s, and creates/s with a ServiceAccount token vs the admin certificate.
 // Last, codec (codec.ts): protobuf vs JSON decoding of a Deployment body, in process; and apply
-// (apply.ts): server-side apply vs PUT writes/s on ConfigMaps through `portico start`.
+// (apply.ts): server-side apply vs PUT writes/s on ConfigMaps through `portico start`; and crds
+// (crds.ts): custom-resource creates/s vs ConfigMap creates/s, and the cost of CEL validation rules.
 //
 // Writes .bench/bench-<time>.json and .bench/latest.json and prints a markdown block for the README.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -28,6 +29,7 @@ import { admissionMarkdown, benchAdmission, type AdmissionReport } from './admis
 import { applyMarkdown, benchApply, type ApplyReport } from './apply';
 import { authMarkdown, benchAuth, type AuthReport } from './auth';
 import { benchCodec, codecMarkdown, type CodecReport } from './codec';
+import { benchCrds, crdsMarkdown, type CrdReport } from './crds';
 import { benchWatch, type LatencyFigures, type WatchArgs, type WatchReport } from './watch';
 
 // autocannon ships no types; this is the part of its API used here.
@@ -66,8 +68,8 @@ interface CannonTracker {
 type Autocannon = (opts: CannonOptions, cb: (err: Error | null, res: CannonResult) => void) => CannonTracker;
 const autocannon = require('autocannon') as Autocannon;
 
-type Bench = 'throughput' | 'watch' | 'admission' | 'auth' | 'codec' | 'apply';
-const BENCHES: readonly Bench[] = ['throughput', 'watch', 'admission', 'auth', 'codec', 'apply'];
+type Bench = 'throughput' | 'watch' | 'admission' | 'auth' | 'codec' | 'apply' | 'crds';
+const BENCHES: readonly Bench[] = ['throughput', 'watch', 'admission', 'auth', 'codec', 'apply', 'crds'];
 
 interface Args {
   durationSec: number;
@@ -78,7 +80,7 @@ interface Args {
 }
 
 const KNOWN_ARGS =
-  '--duration <s>, --connections <n>, --shapes embedded,distributed, --benches throughput,watch,admission,auth,codec,apply, ' +
+  '--duration <s>, --connections <n>, --shapes embedded,distributed, --benches throughput,watch,admission,auth,codec,apply,crds, ' +
   '--watchers <n>, --watch-rate <writes/s>, --watch-duration <s>, --ramp-step <s, 0: no ramp>, --watch-baseline <s, 0: none>';
 
 function parseArgs(argv: string[]): Args {
@@ -342,6 +344,7 @@ export interface BenchReport {
   auth?: AuthReport;
   codec?: CodecReport;
   apply?: ApplyReport;
+  crds?: CrdReport;
 }
 
 function fmt(n: number | undefined, digits = 0): string {
@@ -425,6 +428,7 @@ function markdown(r: BenchReport): string {
   if (r.auth) parts.push(authMarkdown(r.auth));
   if (r.codec) parts.push(codecMarkdown(r.codec, fmt));
   if (r.apply) parts.push(applyMarkdown(r.apply, fmt));
+  if (r.crds) parts.push(crdsMarkdown(r.crds, fmt));
   return parts.map((p) => p.join('\n')).join('\n\n');
 }
 
@@ -563,6 +567,15 @@ async function main(): Promise<number> {
       say(`apply: PUT ${line(a.update)}; server-side apply ${line(a.apply)}; apply ÷ update = ${fmt(a.applyVsUpdate, 3)}`);
     }
 
+    if (args.benches.includes('crds')) {
+      // Issue 7: custom-resource creates against ConfigMap creates, and what CEL validation rules cost.
+      report.crds = await benchCrds({ durationSec: args.durationSec, connections: Math.min(args.connections, 32) }, say);
+      const c = report.crds;
+      const line = (p: typeof c.configMap): string => `${fmt(p.opsPerSec)} creates/s (p50 ${fmt(p.p50Ms, 1)} ms, p99 ${fmt(p.p99Ms, 1)} ms, ${p.failed} failed)`;
+      say(`crds: ConfigMap ${line(c.configMap)}; custom resource ${line(c.customResource)}; with ${c.rules} CEL rules ${line(c.customResourceWithRules)}`);
+      say(`crds: custom resource ÷ ConfigMap = ${fmt(c.customResourceVsConfigMap, 3)}; ${c.rules} rules ÷ none = ${fmt(c.rulesVsNone, 3)}; CEL ${fmt(c.celUsPerObject, 0)} µs per object (${fmt(c.celUsPerRule, 1)} µs per rule)`);
+    }
+
     const dir = join(WORKSPACE_ROOT, '.bench');
     mkdirSync(dir, { recursive: true });
     const json = JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' ? round(v, 3) : v), 2);
@@ -578,7 +591,10 @@ async function main(): Promise<number> {
     const admissionOk = !args.benches.includes('admission') || (report.admission?.phases.every((p) => p.failed === 0) ?? false);
     const authOk = !args.benches.includes('auth') || (report.auth !== undefined && Object.values(report.auth.creates).every((p) => p.failed === 0));
     const applyOk = !args.benches.includes('apply') || (report.apply !== undefined && report.apply.update.failed === 0 && report.apply.apply.failed === 0);
-    return throughputOk && watchOk && admissionOk && authOk && applyOk ? 0 : 1;
+    const crdsOk =
+      !args.benches.includes('crds') ||
+      (report.crds !== undefined && [report.crds.configMap, report.crds.customResource, report.crds.customResourceWithRules].every((p) => p.failed === 0));
+    return throughputOk && watchOk && admissionOk && authOk && applyOk && crdsOk ? 0 : 1;
   } finally {
     await cleanup();
   }
