@@ -109,7 +109,7 @@ describe('compileValueValidator: types', () => {
     expect(messages(schema, { intThirtyTwo: -(2 ** 31), intSixtyFour: 0, floatThreeTwo: 3.4028234663852886e38, floatSixFour: 1.7976931348623157e308 })).toEqual([]);
     expect(messages(schema, { intThirtyTwo: 2 ** 31 })).toEqual([`<nil>: Invalid value: "": Checked value must be of type integer with format int32 in intThirtyTwo`]);
     expect(messages(schema, { intThirtyTwo: -(2 ** 31) - 1 })).toEqual([`<nil>: Invalid value: "": Checked value must be of type integer with format int32 in intThirtyTwo`]);
-    expect(messages(schema, { intSixtyFour: 9223372036854775807 * 1.1 })).toEqual([
+    expect(messages(schema, { intSixtyFour: 2 ** 63 * 1.1 })).toEqual([
       `intSixtyFour: Invalid value: "float64": intSixtyFour in body must be of type int64: "float64"`,
       `<nil>: Invalid value: "": Checked value must be of type integer with format int64 in intSixtyFour`,
     ]);
