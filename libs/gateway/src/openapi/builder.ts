@@ -3,7 +3,7 @@
 // only the paths of resources (and subresources, and verbs) that are served, so clients never see an
 // operation Portico would answer with 404 or 405. Resources the tables do not describe (CRDs) get
 // kube-apiserver's standard operations around the schema their descriptor brings.
-import type { JsonObject } from '@portico/api';
+import { isPlainObject, type JsonObject } from '@portico/api';
 import {
   openapiDocuments,
   openapiMediaSets,
@@ -105,6 +105,21 @@ function pathFromTable(p: OpenAPIPathEntry, ops: readonly OpenAPIOperationEntry[
   return { path: p.path, parameters: resolveParameters(p.parameters), operations: ops.map((o) => fromTable(o, docTags)) };
 }
 
+/**
+ * The definition a descriptor brings for its list kind: the one whose x-kubernetes-group-version-kind
+ * names it (a CRD's listKind need not be <kind>List), else `<schemaName>List`.
+ */
+function providedListName(d: ResourceDescriptor): string | undefined {
+  const o = d.openapi;
+  if (o === undefined) return undefined;
+  for (const [name, json] of Object.entries(o.schemas)) {
+    const gvks = json['x-kubernetes-group-version-kind'];
+    const names = Array.isArray(gvks) ? gvks : [];
+    if (names.some((g) => isPlainObject(g) && g['group'] === d.group && g['version'] === d.version && g['kind'] === d.listKind)) return name;
+  }
+  return `${o.schemaName}List`;
+}
+
 /** The definitions a descriptor brings, with its List and x-kubernetes-group-version-kind filled in when missing. */
 function providedSchemas(d: ResourceDescriptor): Map<string, JsonObject> {
   const out = new Map<string, JsonObject>();
@@ -115,7 +130,7 @@ function providedSchemas(d: ResourceDescriptor): Map<string, JsonObject> {
   if (kind !== undefined && kind['x-kubernetes-group-version-kind'] === undefined) {
     out.set(o.schemaName, { ...kind, 'x-kubernetes-group-version-kind': [gvkJson([d.group, d.version, d.kind])] });
   }
-  const listName = `${o.schemaName}List`;
+  const listName = providedListName(d) ?? `${o.schemaName}List`;
   if (!out.has(listName)) out.set(listName, listSchema(d, o.schemaName));
   return out;
 }
@@ -200,7 +215,7 @@ export function buildDocumentModel(docPath: string, inputs: DocumentInputs): Doc
       const schema = d.openapi?.schemaName ?? openapiSchemaNameForKind(d.group, d.version, d.kind);
       if (schema === undefined) continue;
       for (const [name, json] of providedSchemas(d)) provided.set(name, json);
-      const listSchemaName = custom ? `${schema}List` : (openapiSchemaNameForKind(d.group, d.version, d.listKind) ?? `${schema}List`);
+      const listSchemaName = custom ? (providedListName(d) ?? `${schema}List`) : (openapiSchemaNameForKind(d.group, d.version, d.listKind) ?? `${schema}List`);
       paths.push(
         ...synthesizePaths({
           d,

@@ -5,7 +5,8 @@
 // resources given apiVersion/kind/metadata).
 import type { JsonObject, JsonValue, KubeObject } from '@portico/api';
 import type { DescriptorOpenAPI } from '../descriptor';
-import { type Obj, isObj, obj, objs, s } from '../validation/common';
+import type { SchemaNode } from '../generated/openapi-format';
+import { type Obj, isObj, obj, objs, s, strs } from '../validation/common';
 
 const refPrefix = '#/components/schemas/';
 const objectMetaRef = `${refPrefix}io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`;
@@ -180,4 +181,45 @@ export function customResourceOpenAPI(crd: KubeObject, version: string): Descrip
   if (selectable.length > 0) listSchema['x-kubernetes-selectable-fields'] = selectable.map((f) => ({ fieldPath: s(f.jsonPath).replace(/^\./, '') }));
 
   return { schemaName, schemas: { [schemaName]: kindSchema, [listName]: listSchema } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The generated tables' spelling, for the typed views (server-side apply) of custom resources
+
+function schemaNode(json: unknown): SchemaNode {
+  const j = obj(json);
+  // {allOf: [{$ref}], description} is how a ref with siblings is written.
+  const allOf = objs(j.allOf);
+  const refText = typeof j.$ref === 'string' ? j.$ref : allOf.length === 1 && typeof allOf[0]?.$ref === 'string' ? allOf[0].$ref : undefined;
+  const n: { -readonly [K in keyof SchemaNode]: SchemaNode[K] } = {};
+  if (typeof j.description === 'string') n.description = j.description;
+  if (refText !== undefined) {
+    n.ref = refText.startsWith(refPrefix) ? refText.slice(refPrefix.length) : refText;
+    return n;
+  }
+  if (typeof j.type === 'string') n.type = j.type;
+  if (typeof j.format === 'string') n.format = j.format;
+  if (isObj(j.items)) n.items = schemaNode(j.items);
+  if (isObj(j.properties)) n.properties = Object.fromEntries(Object.entries(j.properties).map(([k, v]) => [k, schemaNode(v)]));
+  if (isObj(j.additionalProperties)) n.additionalProperties = schemaNode(j.additionalProperties);
+  else if (typeof j.additionalProperties === 'boolean') n.additionalProperties = j.additionalProperties;
+  if (Array.isArray(j.required)) n.required = strs(j.required);
+  if (Array.isArray(j.enum)) n.enum = j.enum as JsonValue[];
+  if (j.default !== undefined) n.default = j.default as JsonValue;
+  const listType = j['x-kubernetes-list-type'];
+  if (listType === 'atomic' || listType === 'set' || listType === 'map') n.listType = listType;
+  if (Array.isArray(j['x-kubernetes-list-map-keys'])) n.listMapKeys = strs(j['x-kubernetes-list-map-keys']);
+  const mapType = j['x-kubernetes-map-type'];
+  if (mapType === 'atomic' || mapType === 'granular') n.mapType = mapType;
+  if (j['x-kubernetes-int-or-string'] === true) n.intOrString = true;
+  if (j['x-kubernetes-preserve-unknown-fields'] === true) n.preserveUnknownFields = true;
+  if (j['x-kubernetes-embedded-resource'] === true) n.embeddedResource = true;
+  const gvk = objs(j['x-kubernetes-group-version-kind']);
+  if (gvk.length > 0) n.gvk = gvk.map((g) => [s(g.group), s(g.version), s(g.kind)] as const);
+  return n;
+}
+
+/** A descriptor's OpenAPI definitions as SchemaNodes, keyed by definition name. */
+export function schemaNodesOf(openapi: DescriptorOpenAPI): Record<string, SchemaNode> {
+  return Object.fromEntries(Object.entries(openapi.schemas).map(([name, json]) => [name, schemaNode(json)]));
 }

@@ -7,7 +7,9 @@
 // the same schema (Portico serves one version per kind, so no conversion is needed).
 import { statusErrors, type KubeObject, type ManagedFieldsEntry } from '@portico/api';
 import { formatTimestamp } from '../codec';
-import type { ResourceDescriptor } from '../descriptor';
+import { schemaNodesOf } from '../crd/openapi';
+import type { DescriptorOpenAPI, ResourceDescriptor } from '../descriptor';
+import { openapiSchemas } from '../generated';
 import { internalUnknown } from './errors';
 import { FieldSet, fieldElement, type Path } from './fieldpath';
 import { cloneJson, goJsonMarshal, isObject, jsonEqual, type JsonObject, type JsonValue } from './json';
@@ -77,15 +79,38 @@ export function defaultResetFields(desc: ResourceDescriptor, subresource: string
   return [];
 }
 
+// One TypeSchema per descriptor schema set: its parsed atoms are reused by every request.
+const describedSchemas = new WeakMap<DescriptorOpenAPI, TypeSchema>();
+
+/**
+ * The typed view of a kind the generated tables do not describe (a CRD version): its own
+ * definitions next to the built-in ones its refs name (ObjectMeta), so x-kubernetes-list-type,
+ * -list-map-keys and -map-type drive merging as they do in kube-apiserver.
+ */
+function describedSchema(openapi: DescriptorOpenAPI): TypeSchema {
+  let schema = describedSchemas.get(openapi);
+  if (schema === undefined) {
+    schema = new TypeSchema({ ...openapiSchemas, ...schemaNodesOf(openapi) });
+    describedSchemas.set(openapi, schema);
+  }
+  return schema;
+}
+
 export function fieldManagerScope(desc: ResourceDescriptor, subresource = ''): FieldManagerScope {
-  return {
+  const generated = schemaNameForKind(desc.group, desc.version, desc.kind);
+  const scope: FieldManagerScope = {
     group: desc.group,
     version: desc.version,
     kind: desc.kind,
     subresource,
-    definition: schemaNameForKind(desc.group, desc.version, desc.kind),
+    definition: generated,
     resetFields: defaultResetFields(desc, subresource),
   };
+  if (generated === undefined && desc.openapi !== undefined) {
+    scope.definition = desc.openapi.schemaName;
+    scope.schema = describedSchema(desc.openapi);
+  }
+  return scope;
 }
 
 /**
