@@ -148,7 +148,7 @@ function decodeObject(api: ApiResources, desc: ResourceDescriptor, ctx: RequestC
   obj.kind = desc.kind;
   // Decoding into the typed object drops what its schema does not declare; fieldValidation decides
   // whether the client hears about it (Strict: 400, Warn: Warning headers, Ignore: silently).
-  const unknown = dropUnknownFields(desc.group, desc.version, desc.kind, obj as JsonObject);
+  const unknown = dropUnknownFields(desc, obj as JsonObject);
   if (unknown.length > 0) {
     if (fieldValidation === 'Strict') {
       throw statusErrors.badRequest(`${desc.kind} in version "${gv}" cannot be handled as a ${desc.kind}: ${strictDecodingErrorText(unknown)}`);

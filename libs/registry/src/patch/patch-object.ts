@@ -175,13 +175,13 @@ function patchNonApply(c: PatchContext, live: KubeObject, warnings: string[]): K
   obj.kind = desc.kind;
   // Fields the stored object already had are not the patch's doing (kube-apiserver never stores
   // undeclared fields, so there it makes no difference).
-  const known = new Set(findUnknownFields(desc.group, desc.version, desc.kind, live as JsonObject));
-  const unknown = findUnknownFields(desc.group, desc.version, desc.kind, obj as JsonObject).filter((p) => !known.has(p));
+  const known = new Set(findUnknownFields(desc, live as JsonObject));
+  const unknown = findUnknownFields(desc, obj as JsonObject).filter((p) => !known.has(p));
   if (unknown.length > 0) {
     if (c.fieldValidation === 'Strict') throw invalidPatchResult(shown(), strictDecodingErrorText(unknown));
     if (c.fieldValidation === 'Warn') warnings.push(...unknown.map((p) => `unknown field ${JSON.stringify(p)}`));
     // Decoding into the typed object drops them.
-    dropUnknownFields(desc.group, desc.version, desc.kind, obj as JsonObject);
+    dropUnknownFields(desc, obj as JsonObject);
   }
   const decodeError = desc.strategy.decodeError?.(desc.toStorage === undefined ? obj : desc.toStorage(cloneJson(obj as JsonObject) as KubeObject));
   if (decodeError !== undefined) throw invalidPatchResult(shown(), decodeError);

@@ -10,11 +10,12 @@
 // paths, as kube-apiserver's do. Conversion settings are at spec.conversion.webhookClientConfig
 // and spec.conversion.conversionReviewVersions. What is checked of the OpenAPI schemas: the
 // structural invariants users hit (types, items, metadata, additionalProperties), the
-// list/map-type extensions and the unsupported keywords; CEL rules, defaults against the
-// schema and selectable-field paths are not checked.
+// list/map-type extensions, the unsupported keywords, defaults against the schema and the CEL
+// rules (compiled, with their cost); selectable-field paths are not checked.
 import {
   type FieldError,
   FieldPath,
+  type JsonObject,
   type KubeObject,
   compareBytes,
   fieldErrorString,
@@ -27,6 +28,8 @@ import {
 } from '@portico/api';
 import { builtin, genericMetaUpdate } from '../builtin';
 import { deepEqualJson } from '../core-validation';
+import { validateCelRulesOfSchema } from '../crd/cel-validation';
+import { validateSchemaDefaults } from '../crd/structural-schema';
 import { metaOf } from '../define';
 import { type Obj, goApprox, has, isObj, obj, objs, s, setDefault, sortedKeys, strs } from '../validation/common';
 import { validateWebhookService, validateWebhookURL } from './admissionregistration';
@@ -150,7 +153,7 @@ function structuralInvariants(schema: Obj, lvl: Level, p: FieldPath): Errs {
   return errs;
 }
 
-/** ValidateCustomResourceDefinitionOpenAPISchema (schema errors; CEL rules are not compiled). */
+/** ValidateCustomResourceDefinitionOpenAPISchema's schema errors (the CEL rules are compiled by validateSchema). */
 function openAPISchemaErrors(schema: unknown, p: FieldPath, requireValidPropertyType: boolean): Errs {
   if (!isObj(schema)) return [];
   const errs: Errs = [];
@@ -218,7 +221,13 @@ function validateSchema(validation: Obj, statusEnabled: boolean, requireValidPro
   if (schema.nullable === true) errs.push(fieldErrors.forbidden(String(p.child('openAPIV3Schema.nullable')), 'nullable cannot be true at the root'));
   const structural = structuralInvariants(schema, 'root', sp).sort((a, b) => compareBytes(fieldErrorString(a), fieldErrorString(b)));
   errs.push(...structural);
-  errs.push(...openAPISchemaErrors(schema, sp, requireValidPropertyType));
+  // Defaults are checked against a structural schema only, and rules compiled only against a
+  // schema without errors (validation.go's celContext is nil otherwise).
+  const defaults = structural.length === 0 ? validateSchemaDefaults(schema as JsonObject, sp) : [];
+  errs.push(...defaults);
+  const schemaErrs = openAPISchemaErrors(schema, sp, requireValidPropertyType);
+  errs.push(...schemaErrs);
+  if (structural.length === 0 && defaults.length === 0 && schemaErrs.length === 0) errs.push(...validateCelRulesOfSchema(schema as JsonObject, sp));
   return errs;
 }
 
