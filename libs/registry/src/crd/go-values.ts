@@ -50,3 +50,4 @@ export function goBadValue(v: unknown): unknown {
   if (Array.isArray(v) || isPlainObject(v)) return goSyntax(goInterfaceValue(v)) satisfies GoSyntax;
   return v;
 }
+

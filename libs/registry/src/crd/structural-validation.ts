@@ -9,20 +9,12 @@ import {
   validateObjectMeta,
   validatePathSegmentName,
   type FieldError,
+  type JsonValue,
   type ObjectMeta,
 } from '@portico/api';
+import { goJsonMarshal } from '../patch/json';
 import { goBadValue } from './go-values';
 import { asResourceRoot, type StructuralSchema } from './structural';
-
-/** json.Marshal of a decoded value: map keys sorted, as Go's encoder writes them. */
-function goJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(goJson).join(',')}]`;
-  if (isPlainObject(v)) {
-    const keys = Object.keys(v).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${goJson(v[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
 
 const unspecifiedKey = Symbol('unspecifiedKeyValue');
 
@@ -34,7 +26,7 @@ function nonUniqueIndices(values: readonly unknown[]): number[] {
   values.forEach((x, i) => {
     // Go compares scalars as interface values (int64 1 and float64 1 differ; here they cannot) and
     // compounds by their JSON.
-    const key = Array.isArray(x) || isPlainObject(x) ? `\u0000${goJson(x)}` : typeof x === 'string' ? `s${x}` : x;
+    const key = Array.isArray(x) || isPlainObject(x) ? `\u0000${goJsonMarshal(x as JsonValue)}` : typeof x === 'string' ? `s${x}` : x;
     const times = seen.get(key) ?? 0;
     seen.set(key, times + 1);
     if (times === 1) out.push(i);

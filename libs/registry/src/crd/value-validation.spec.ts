@@ -198,6 +198,25 @@ describe('compileValueValidator: value validations', () => {
     ]);
   });
 
+  it('patterns in Go (RE2) syntax', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        ci: { type: 'string', pattern: '(?i)^abc$' },
+        posix: { type: 'string', pattern: '^[[:alpha:]]+$' },
+        letters: { type: 'string', pattern: '^\\pL+$' },
+        named: { type: 'string', pattern: '^(?P<x>a)b$' },
+      },
+    };
+    expect(messages(schema, { ci: 'ABC', posix: 'abc', letters: 'äb', named: 'ab' })).toEqual([]);
+    expect(messages(schema, { ci: 'abd', posix: 'a1', letters: '1', named: 'b' })).toEqual([
+      `ci: Invalid value: "abd": ci in body should match '(?i)^abc$'`,
+      `letters: Invalid value: "1": letters in body should match '^\\pL+$'`,
+      `named: Invalid value: "b": named in body should match '^(?P<x>a)b$'`,
+      `posix: Invalid value: "a1": posix in body should match '^[[:alpha:]]+$'`,
+    ]);
+  });
+
   it('string formats as kube-openapi strfmt checks them', () => {
     const schema = {
       type: 'object',

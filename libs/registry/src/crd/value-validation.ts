@@ -7,6 +7,7 @@ import { Ajv, type AnySchemaObject, type ErrorObject } from 'ajv';
 import type { DataValidateFunction } from 'ajv/dist/types';
 import { fieldErrors, goQuote, isPlainObject, type FieldError, type JsonObject, type JsonValue } from '@portico/api';
 import { stringFormat } from './formats';
+import { goJsonMarshal } from '../patch/json';
 import { goBadValue, goFloat, isGoInt64 } from './go-values';
 
 /** Builds the field error once the failing value's kube-openapi name ("spec.items[0].name") is known. */
@@ -414,7 +415,7 @@ function toFieldErrors(e: ErrorObject, data: unknown, prefix: string): FieldErro
     }
     case 'enum': {
       const allowed: unknown = p['allowedValues'];
-      const values = Array.isArray(allowed) ? allowed.map((v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v))) : [];
+      const values = Array.isArray(allowed) ? allowed.map((v: unknown) => (typeof v === 'string' ? v : goJsonMarshal(v as JsonValue))) : [];
       return [fieldErrors.notSupported(field, goBadValue(value), values)];
     }
     case 'maxLength':
@@ -456,22 +457,48 @@ function toFieldErrors(e: ErrorObject, data: unknown, prefix: string): FieldErro
   }
 }
 
+const posixClasses: Record<string, string> = {
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  ascii: '\\x00-\\x7F',
+  blank: '\\t ',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '!-~',
+  lower: 'a-z',
+  print: ' -~',
+  punct: '!-\\/:-@\\[-`{-~',
+  space: '\\t\\n\\v\\f\\r ',
+  upper: 'A-Z',
+  word: '0-9A-Za-z_',
+  xdigit: '0-9A-Fa-f',
+};
+
 /**
- * Go's regexp (RE2) syntax as JavaScript: the inline (?i) flag and \z. A pattern JavaScript cannot
- * compile matches nothing, and the failure names it, as kube-openapi does for a bad pattern.
+ * Go's regexp (RE2) syntax as JavaScript: leading inline flags, \z, \pL, named groups (?P<n>)
+ * and POSIX classes. A pattern JavaScript still cannot compile is not enforced rather than failing
+ * every value: kube-apiserver compiled it, so it is valid RE2.
  */
 function goRegExp(pattern: string, flags: string): { test: (s: string) => boolean } {
   let source = pattern;
   let extra = '';
-  if (source.startsWith('(?i)')) {
-    source = source.slice(4);
-    extra = 'i';
+  const inline = /^\(\?([imsU]+)\)/.exec(source);
+  if (inline) {
+    source = source.slice(inline[0].length);
+    for (const f of inline[1] as string) if (f === 'i' || f === 'm' || f === 's') extra += f;
   }
-  source = source.replaceAll('\\z', '$');
+  source = source
+    .replaceAll('\\z', '$')
+    .replaceAll('(?P<', '(?<')
+    .replace(/\\([pP])([A-Z])/g, '\\$1{$2}')
+    .replace(/\[:(\^?)([a-z]+):\]/g, (m: string, neg: string, name: string) => {
+      const cls = posixClasses[name];
+      return cls === undefined ? m : neg === '' ? cls : m;
+    });
   try {
     return new RegExp(source, flags + extra);
   } catch {
-    return { test: () => false };
+    return { test: () => true };
   }
 }
 
@@ -506,16 +533,24 @@ export interface ValueValidator {
   validate(value: unknown, prefix?: string): FieldError[];
 }
 
+let shared: Ajv | undefined;
+const registeredFormats = new Set<string>();
+
 /** NewSchemaValidator for one openAPIV3Schema, compiled once. */
 export function compileValueValidator(schema: JsonObject | JsonValue): ValueValidator {
   const c: Conversion = { formats: new Set(), branches: new Map() };
   const converted = isPlainObject(schema) ? convert(schema as JsonObject, '#', c) : {};
-  const ajv = newAjv();
+  // One ajv for every schema: creating one costs milliseconds, and compiled functions outlive it.
+  const ajv = (shared ??= newAjv());
   for (const f of c.formats) {
     const check = stringFormat(f);
-    if (check !== undefined) ajv.addFormat(f, { type: 'string', validate: check });
+    if (check === undefined || registeredFormats.has(f)) continue;
+    ajv.addFormat(f, { type: 'string', validate: check });
+    registeredFormats.add(f);
   }
   const run = ajv.compile(converted);
+  // Forget the schema so that recompiled CRDs do not pile up in ajv's cache.
+  ajv.removeSchema(converted);
   return {
     validate(value, prefix = '') {
       if (run(value)) return [];
@@ -524,4 +559,3 @@ export function compileValueValidator(schema: JsonObject | JsonValue): ValueVali
     },
   };
 }
-
