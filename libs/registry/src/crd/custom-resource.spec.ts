@@ -203,7 +203,7 @@ describe('the strategy', () => {
       '.status.replicas: Invalid value: 0: .status.replicas accessor error: two is of the type string, expected int64',
       '.status.selector: Invalid value: "": .status.selector accessor error: 3 is of the type int64, expected string',
       // Type errors block the CEL rules (hasBlockingErr).
-      'Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+      '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
     ]);
   });
 

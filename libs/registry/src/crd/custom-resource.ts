@@ -258,8 +258,8 @@ function hasCelRules(schema: unknown): boolean {
 function celUnlessBlocked(rules: boolean, errs: Errs, run: () => Errs): Errs {
   if (!rules) return [];
   if (errs.some((e) => blockingTypes.has(e.type))) {
-    // field.Invalid(nil, nil, …): no path, a nil bad value.
-    return [fieldErrors.invalid('', 'null', 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation')];
+    // field.Invalid(nil, nil, …): a nil *field.Path prints as <nil>, a nil bad value as "null".
+    return [fieldErrors.invalid('<nil>', 'null', 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation')];
   }
   return run();
 }
