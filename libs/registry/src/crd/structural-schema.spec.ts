@@ -77,8 +77,9 @@ describe('compileStructuralSchema', () => {
       'spec.ports[1]: Duplicate value: map[string]interface {}{"containerPort":80}',
     ]);
     expect(compiled.validate(widget({ replicas: 'string' })).map(fieldErrorString)).toEqual([
-      'spec.name: Required value',
+      // kube-openapi's object validator checks the properties before required.
       'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"',
+      'spec.name: Required value',
     ]);
   });
 

@@ -140,6 +140,11 @@ describe('compileValueValidator: value validations', () => {
       ]),
     );
     expect(messages({ type: 'object', required: ['field'] }, { test: 'a' })).toEqual([`field: Required value`]);
+    // One node's validators run in kube-openapi's order: type, then the common (enum) validator.
+    expect(messages(schema, { field: { nestedint: 'x', nestedstring: 'a' } })).toEqual([
+      `field.nestedint: Invalid value: "string": field.nestedint in body must be of type integer: "string"`,
+      `field.nestedint: Unsupported value: "x": supported values: "1", "2"`,
+    ]);
   });
 
   it('maxProperties, maxItems, maxLength', () => {
@@ -259,8 +264,8 @@ describe('compileValueValidator: value validations', () => {
     expect(messages(schema, { field: { a: 1 } })).toEqual([]);
     expect(messages(schema, { field: { a: 1, b: 1 } })).toEqual([`<nil>: Invalid value: "": "field" must validate one and only one schema (oneOf). Found 2 valid alternatives`]);
     expect(messages(schema, { field: {} })).toEqual([
-      `field.a: Required value`,
       `<nil>: Invalid value: "": "field" must validate one and only one schema (oneOf). Found none valid`,
+      `field.a: Required value`,
     ]);
     expect(messages(schema, { field: { a: 1, c: 1 } })).toEqual([`<nil>: Invalid value: "": "field" must not validate the schema (not)`]);
   });

@@ -152,9 +152,10 @@ function checkNumber(r: ValueRules, data: number): PendingError[] {
   return errs;
 }
 
-function checkValue(r: ValueRules, data: unknown): PendingError[] {
-  const errs = checkType(r, data);
-  if (typeof data === 'number') errs.push(...checkNumber(r, data));
+/** The failures with the position of their validator in kube-openapi's order (see validatorRank). */
+function checkValue(r: ValueRules, data: unknown): { pending: PendingError; rank: number }[] {
+  const errs: { pending: PendingError; rank: number }[] = checkType(r, data).map((pending) => ({ pending, rank: validatorRank.type }));
+  if (typeof data === 'number') for (const pending of checkNumber(r, data)) errs.push({ pending, rank: validatorRank.number });
   return errs;
 }
 
@@ -378,18 +379,101 @@ function selectErrors(errors: ErrorObject[], data: unknown, c: Conversion): Erro
     out.push(e);
     out.push(...(after.get(e) ?? []));
   }
-  // kube-openapi runs a node's type check before its junctors; ajv evaluates "else" first.
-  for (let i = 0; i < out.length; i++) {
-    const e = out[i] as ErrorObject;
-    if (e.keyword !== valueKeyword) continue;
-    const junctors = `${e.schemaPath.slice(0, -valueKeyword.length - 1)}/else/`;
-    const j = out.findIndex((x) => x.schemaPath.startsWith(junctors) && x.instancePath === e.instancePath);
-    if (j >= 0 && j < i) {
-      out.splice(i, 1);
-      out.splice(j, 0, e);
+  return out;
+}
+
+/**
+ * Where each validator of a schema node runs in kube-openapi's SchemaValidator (type, junctors,
+ * string, format, number, slice, common, object), and inside the slice and object validators.
+ */
+const validatorRank = {
+  type: 1,
+  junctors: 2,
+  string: 3,
+  format: 4,
+  number: 5,
+  items: 6,
+  sliceCounts: 7,
+  enum: 8,
+  propertyCounts: 9,
+  additionalProperties: 10,
+  properties: 11,
+  required: 12,
+} as const;
+
+const keywordRank: Record<string, number> = {
+  minLength: validatorRank.string,
+  maxLength: validatorRank.string,
+  pattern: validatorRank.string,
+  format: validatorRank.format,
+  minItems: validatorRank.sliceCounts,
+  maxItems: validatorRank.sliceCounts,
+  uniqueItems: validatorRank.sliceCounts,
+  enum: validatorRank.enum,
+  minProperties: validatorRank.propertyCounts,
+  maxProperties: validatorRank.propertyCounts,
+  additionalProperties: validatorRank.additionalProperties,
+  required: validatorRank.required,
+};
+
+// anyOf, oneOf, allOf, not run in this order; anyOf/oneOf/not add their message before the
+// failures they keep, allOf after.
+const junctorRank: Record<string, number> = { anyOf: 0, oneOf: 1, allOf: 2, not: 3 };
+
+type SortKey = (number | string)[];
+
+/** The position of an error in kube-openapi's depth-first walk, read off ajv's schema and instance paths. */
+function sortKey(e: ErrorObject): SortKey {
+  const segs = e.schemaPath.split('/').slice(1).map(unescapePointer);
+  const inst = e.instancePath === '' ? [] : e.instancePath.split('/').slice(1).map(unescapePointer);
+  const key: SortKey = [];
+  let ii = 0;
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i] as string;
+    const last = i === segs.length - 1;
+    if (seg === 'properties' && !last) {
+      key.push(validatorRank.properties, segs[++i] as string);
+      ii++;
+    } else if (seg === 'items' && !last) {
+      key.push(validatorRank.items, Number(inst[ii++]));
+    } else if (seg === 'additionalProperties' && !last) {
+      key.push(validatorRank.additionalProperties, inst[ii++] ?? '');
+    } else if (seg === 'else') {
+      continue;
+    } else if (seg in junctorRank) {
+      const branch = last ? undefined : segs[i + 1];
+      if (branch !== undefined && /^\d+$/.test(branch)) {
+        key.push(validatorRank.junctors, junctorRank[seg] as number, Number(branch));
+        i++;
+      } else {
+        key.push(validatorRank.junctors, junctorRank[seg] as number, seg === 'allOf' ? Number.MAX_SAFE_INTEGER : -1);
+      }
+    } else if (seg === valueKeyword) {
+      key.push(typeof e.params['rank'] === 'number' ? e.params['rank'] : validatorRank.type);
+    } else {
+      key.push(keywordRank[seg] ?? validatorRank.type);
     }
   }
-  return out;
+  return key;
+}
+
+function compareKeys(a: SortKey, b: SortKey): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] as number | string;
+    const y = b[i] as number | string;
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    if (typeof x === 'string' && typeof y === 'string') return Buffer.compare(Buffer.from(x), Buffer.from(y));
+    return typeof x === 'number' ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/** ajv's errors in the order kube-openapi reports them (object keys in byte order, where Go's are random). */
+function kubeOrder(errors: ErrorObject[]): ErrorObject[] {
+  const keyed = errors.map((e) => ({ e, key: sortKey(e) }));
+  keyed.sort((a, b) => compareKeys(a.key, b.key));
+  return keyed.map((k) => k.e);
 }
 
 const join = (prefix: string, name: string): string => (name === '' ? prefix : prefix === '' ? name : `${prefix}.${name}`);
@@ -519,7 +603,7 @@ function newAjv(): Ajv {
       const fn: DataValidateFunction = (data: unknown) => {
         const pending = checkValue(rules, data);
         if (pending.length === 0) return true;
-        fn.errors = pending.map((p) => ({ keyword: valueKeyword, params: { pending: p } }));
+        fn.errors = pending.map((p) => ({ keyword: valueKeyword, params: p }));
         return false;
       };
       return fn;
@@ -554,7 +638,7 @@ export function compileValueValidator(schema: JsonObject | JsonValue): ValueVali
   return {
     validate(value, prefix = '') {
       if (run(value)) return [];
-      const errors = selectErrors(run.errors ?? [], value, c);
+      const errors = kubeOrder(selectErrors(run.errors ?? [], value, c));
       return errors.flatMap((e) => toFieldErrors(e, value, prefix));
     },
   };
