@@ -21,6 +21,7 @@ import { parse } from 'yaml';
 import { type KubeconfigCredentials, rawRequest, readKubeconfig, type RawResponse } from '../support/https';
 import type { Portico } from '../support/portico';
 import { expectFailureStatus, type StatusBody, uniqueSuffix } from '../support/status';
+import { describeEvents, openWatch } from '../support/watch-client';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'crds');
 
@@ -230,6 +231,8 @@ export function crdSuite(portico: () => Portico): void {
 
     afterAll(async () => {
       if (creds) {
+        // An object a failed test left held by its finalizer would keep its CRD Terminating.
+        await send('PATCH', `/apis/${group}/v1/gadgets/g1`, '{"metadata":{"finalizers":null}}', { 'content-type': 'application/merge-patch+json' }).catch(() => undefined);
         for (const ns of namespaces) await send('DELETE', `/api/v1/namespaces/${ns}`).catch(() => undefined);
         for (const name of crdsToDelete) await send('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`).catch(() => undefined);
       }
@@ -343,6 +346,16 @@ export function crdSuite(portico: () => Portico): void {
         // An integer is as valid as a string for x-kubernetes-int-or-string.
         await ok(['patch', 'widget', 'w1', '-n', ns, '--type=merge', '-p', '{"spec":{"port":8080}}']);
         expect((await get('w1')).spec?.['port']).toBe(8080);
+      });
+
+      it('client-side apply: created, configured (a JSON merge patch: CRs have no strategic merge), unchanged', async () => {
+        const write = (size: string) => file(`applied-${label}.yaml`, `apiVersion: ${group}/v1\nkind: Widget\nmetadata:\n  name: applied\nspec:\n  size: ${size}\n  replicas: 1\n`);
+        expect((await ok(['apply', '-f', write('small'), '-n', ns])).stdout.trim()).toBe(`widget.${group}/applied created`);
+        expect((await ok(['apply', '-f', write('large'), '-n', ns])).stdout.trim()).toBe(`widget.${group}/applied configured`);
+        expect((await ok(['apply', '-f', write('large'), '-n', ns])).stdout.trim()).toBe(`widget.${group}/applied unchanged`);
+        const w = await get('applied');
+        expect(w.spec).toMatchObject({ size: 'large', replicas: 1 });
+        expect(Object.keys((w.metadata['annotations'] as Record<string, string> | undefined) ?? {})).toContain('kubectl.kubernetes.io/last-applied-configuration');
       });
 
       it('create --validate=strict with unknown fields: the server names each one', async () => {
@@ -656,6 +669,35 @@ export function crdSuite(portico: () => Portico): void {
       });
     });
 
+    describe('watch over raw HTTPS', () => {
+      it('from a list’s resourceVersion with a field selector: ADDED (defaulted), MODIFIED for spec and status, DELETED; nothing else', async () => {
+        const ns = await namespace('crd-watch');
+        const path = `/apis/${group}/v1/namespaces/${ns}/widgets`;
+        const list = await send('GET', path);
+        expect(list.status, JSON.stringify(list.json)).toBe(200);
+        const rv = (list.json as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+        const w = await openWatch(creds, `${path}?watch=1&resourceVersion=${rv}&fieldSelector=metadata.name%3Dwatched`);
+        try {
+          expect(w.status).toBe(200);
+          const body = (name: string) => ({ apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name }, spec: { replicas: 1 } });
+          expect((await send('POST', path, body('other'))).status).toBe(201);
+          expect((await send('POST', path, body('watched'))).status).toBe(201);
+          const merge = { 'content-type': 'application/merge-patch+json' };
+          expect((await send('PATCH', `${path}/watched`, '{"spec":{"replicas":2}}', merge)).status).toBe(200);
+          expect((await send('PATCH', `${path}/watched/status`, '{"status":{"phase":"Up"}}', merge)).status).toBe(200);
+          expect((await send('DELETE', `${path}/watched`)).status).toBe(200);
+          const events = await w.waitFor((e) => e.some((x) => x.type === 'DELETED'), 'DELETED watched');
+          expect(events.map((e) => `${e.type} ${e.object.metadata?.name ?? ''}`), describeEvents(events)).toEqual(['ADDED watched', 'MODIFIED watched', 'MODIFIED watched', 'DELETED watched']);
+          const added = events[0]?.object as Obj;
+          expect(added).toMatchObject({ apiVersion: `${group}/v1`, kind: 'Widget', spec: { size: 'medium', replicas: 1, minReplicas: 0 } });
+          expect((events[1]?.object as Obj).spec?.['replicas']).toBe(2);
+          expect((events[2]?.object as Obj)['status']).toEqual({ phase: 'Up' });
+        } finally {
+          w.close();
+        }
+      });
+    });
+
     describe('a conversion webhook', () => {
       let server: Server | undefined;
       let pki: Pki;
@@ -846,6 +888,38 @@ export function crdSuite(portico: () => Portico): void {
     });
 
     describe('deleting CRDs', () => {
+      it('a CRD whose objects cannot go yet stays Terminating: creates refused with 405, then it goes when they do', async () => {
+        const gadgets = `gadgets.${group}`;
+        const item = `/apis/${group}/v1/gadgets/g1`;
+        const patched = await send('PATCH', item, '{"metadata":{"finalizers":["e2e.portico.dev/hold"]}}', { 'content-type': 'application/merge-patch+json' });
+        expect(patched.status, JSON.stringify(patched.json)).toBe(200);
+        const del = await send('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${gadgets}`);
+        expect(del.status, JSON.stringify(del.json)).toBe(200);
+        const terminating = await eventually('gadgets Terminating', async () => {
+          const c = await crd(gadgets);
+          return condition(c, 'Terminating')?.status === 'True' ? c : undefined;
+        });
+        expect(condition(terminating, 'Terminating')).toMatchObject({ reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' });
+        expect((terminating as { metadata: { deletionTimestamp?: string } }).metadata.deletionTimestamp).toBeTruthy();
+        const create = await send('POST', `/apis/${group}/v1/gadgets`, { apiVersion: `${group}/v1`, kind: 'Gadget', metadata: { name: 'late' } });
+        expectFailureStatus(create.json, { code: 405, reason: 'MethodNotAllowed', message: 'create not allowed while custom resource definition is terminating' });
+        const discovery = await send('GET', `/apis/${group}/v1`);
+        const entry = (discovery.json as { resources: { name: string; verbs: string[] }[] }).resources.find((x) => x.name === 'gadgets');
+        // Soft, so that a failure here still releases the object below.
+        expect.soft(entry?.verbs).toEqual(['delete', 'deletecollection', 'get', 'list', 'watch']);
+        // The object is being deleted, held by its finalizer.
+        const held = await send('GET', item);
+        expect((held.json as Obj).metadata['deletionTimestamp']).toBeTruthy();
+        const released = await send('PATCH', item, '{"metadata":{"finalizers":null}}', { 'content-type': 'application/merge-patch+json' });
+        expect(released.status, JSON.stringify(released.json)).toBe(200);
+        await eventually(
+          'gadgets deleted',
+          async () => ((await send('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${gadgets}`)).status === 404 ? true : undefined),
+          30_000,
+        );
+        crdsToDelete.delete(gadgets);
+      });
+
       it('delete crd: its custom resources go with it, and the resource leaves discovery', async () => {
         const ok = okWith(bins.kubectl135);
         const ns = await namespace('crd-del');
