@@ -270,6 +270,15 @@ describe('compileValueValidator: value validations', () => {
     expect(messages(schema, { field: { a: 1, c: 1 } })).toEqual([`<nil>: Invalid value: "": "field" must not validate the schema (not)`]);
   });
 
+  it('a null passes a nullable node but still meets its enum, as kube-openapi checks only type and enum on nil', () => {
+    const schema = field({ type: 'string', nullable: true, enum: ['a'], anyOf: [{ minLength: 2 }] });
+    expect(messages(schema, { field: null })).toEqual([`field: Unsupported value: null: supported values: "a"`]);
+  });
+
+  it('compiles a stored schema whose keywords have the wrong shape, ignoring them', () => {
+    expect(messages(field({ type: 'string', minLength: '3', pattern: 4, required: 'x' }), { field: 'a' })).toEqual([]);
+  });
+
   it('roots paths at a prefix, as for a default value (empty kube-openapi name at the top)', () => {
     expect(messages({ type: 'integer' }, 'x', 'spec.versions[0].schema.openAPIV3Schema.properties[a].default')).toEqual([
       `spec.versions[0].schema.openAPIV3Schema.properties[a].default: Invalid value: "string":  in body must be of type integer: "string"`,

@@ -178,8 +178,25 @@ function supportedFormat(format: string, types: string[]): string {
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
-/** Keywords ajv checks with the same outcome kube-openapi's string, slice, object and common validators have. */
-const passThrough = ['enum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'required'];
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/**
+ * Keywords ajv checks with the same outcome kube-openapi's string, slice, object and common
+ * validators have, each with the shape it must have to be passed on (CRD validation rejects the
+ * others; a stored CRD with one must still compile).
+ */
+const passThrough: Record<string, (v: unknown) => boolean> = {
+  enum: Array.isArray,
+  minLength: isCount,
+  maxLength: isCount,
+  pattern: (v) => typeof v === 'string',
+  minItems: isCount,
+  maxItems: isCount,
+  uniqueItems: (v) => typeof v === 'boolean',
+  minProperties: isCount,
+  maxProperties: isCount,
+  required: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+};
 
 interface Conversion {
   formats: Set<string>;
@@ -210,7 +227,7 @@ function convert(schema: JsonObject, at: string, c: Conversion): AnySchemaObject
     out['format'] = format;
     c.formats.add(format);
   }
-  for (const k of passThrough) if (schema[k] !== undefined) out[k] = schema[k];
+  for (const [k, valid] of Object.entries(passThrough)) if (valid(schema[k])) out[k] = schema[k];
 
   const props = schema['properties'];
   if (isPlainObject(props)) {
