@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { AdmissionServicePort, AuthServicePort, EventBusPort, StorageServicePort } from '@portico/proto';
-import { defaultRegistry, type ResourceDescriptor } from '@portico/registry';
+import { defaultRegistry, type Registry, type ResourceDescriptor } from '@portico/registry';
 import { createLogger, renderMetrics } from '@portico/telemetry';
 import { ensureBootstrapPolicy } from './bootstrap/rbac-policy';
 import { ensureSystemNamespaces } from './bootstrap/system-namespaces';
@@ -13,7 +13,10 @@ import { GarbageCollector } from './controllers/garbage-collector';
 import { NamespaceController } from './controllers/namespace-controller';
 import { ServiceAccountTokenController } from './controllers/service-account-token-controller';
 import { ServiceAccountsController } from './controllers/serviceaccounts-controller';
-import type { ApiResources } from './discovery/api-resources';
+import { convertCustomResources } from './crd/conversion';
+import { CustomResourceDefinitionController, crdNameConflicts } from './crd/crd-controller';
+import { CustomResourceDefinitionInformer } from './crd/crd-informer';
+import { CustomResourceServing } from './crd/custom-resource-serving';
 import { buildHandlerChain } from './filters/chain';
 import { HealthEndpoint, type HealthCheck } from './health/health';
 import { nonResourceHandler } from './handlers/non-resource';
@@ -36,8 +39,8 @@ export interface GatewayOptions {
   auth: AuthServicePort;
   admission: AdmissionServicePort;
   logger?: Logger;
-  /** Defaults to the built-in resources. */
-  api?: ApiResources;
+  /** Defaults to the built-in resources; CRDs add and remove theirs at run time. */
+  api?: Registry;
   requestTimeoutMs?: number;
   maxRequestBodyBytes?: number;
   maxInFlight?: { readOnly: number; mutating: number };
@@ -69,7 +72,7 @@ export const maxRequestBodyBytes = 3 * 1024 * 1024;
 
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const logger = opts.logger ?? createLogger({ service: 'gateway' });
-  const api: ApiResources = opts.api ?? defaultRegistry();
+  const api: Registry = opts.api ?? defaultRegistry();
   const store = new GenericStore(
     opts.storage,
     withRbacEscalationChecks(opts.admission, opts.auth, opts.storage),
@@ -107,9 +110,12 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   ];
   const nonResource = nonResourceHandler({ api, health, metrics: { render: renderMetrics }, serverAddress: () => address });
   const hub = opts.bus === undefined ? undefined : new WatchHub(opts.bus, opts.storage, logger);
+  const customResources = customResourcesOf(api, store, hub, logger);
   const resources = resourceHandler({
     api,
     store,
+    isTerminating: (desc) => customResources.serving.isTerminating(desc),
+    convert: (desc, objects, desiredAPIVersion, ctx) => convertCustomResources(opts.admission, desc, objects, desiredAPIVersion, ctx),
     auth: opts.auth,
     watch:
       hub === undefined
@@ -189,6 +195,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       await ensureSystemNamespaces(store, namespaces, logger);
       systemNamespacesReady = true;
       await ensureBootstrapPolicy(store, api, logger);
+      await customResources.informer.hasSynced();
       markReady();
     } catch (e) {
       logger.warn({ err: e }, 'system namespaces not created yet, retrying');
@@ -196,6 +203,10 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     }
   };
   void bootstrap();
+  customResources.informer.start();
+  const crdController =
+    opts.controllers === false ? undefined : new CustomResourceDefinitionController(store, api, customResources.crdDescriptor, customResources.informer, logger);
+  crdController?.start();
   const namespaceController = opts.controllers === false ? undefined : new NamespaceController(store, api, logger);
   namespaceController?.start();
   const garbageCollector = opts.controllers === false ? undefined : new GarbageCollector(store, api, logger);
@@ -214,6 +225,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     ready: () => readyPromise,
     close: async () => {
       shuttingDown = true;
+      customResources.informer.stop();
+      crdController?.stop();
       namespaceController?.stop();
       garbageCollector?.stop();
       tokenController?.stop();
@@ -229,7 +242,29 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   };
 }
 
-function findNamespaces(api: ApiResources): ResourceDescriptor {
+/**
+ * The CRD informer and the serving of custom resources, plus the CRD resource itself with the
+ * creation-time name check that needs the other CRDs (the registry's strategy cannot see them).
+ */
+function customResourcesOf(api: Registry, store: GenericStore, hub: WatchHub | undefined, logger: Logger) {
+  const base = api.lookup('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
+  if (base === undefined) throw new Error('the registry has no customresourcedefinitions resource');
+  const serving = new CustomResourceServing(api, logger);
+  const crdDescriptor: ResourceDescriptor = {
+    ...base,
+    strategy: {
+      ...base.strategy,
+      validate: (crd) => [...base.strategy.validate(crd), ...crdNameConflicts(crd, informer.list().values(), api.all())],
+    },
+  };
+  api.remove(base.group, base.version, base.resource);
+  api.add(crdDescriptor);
+  const informer = new CustomResourceDefinitionInformer(store, crdDescriptor, hub, logger);
+  informer.onChange((crds) => serving.sync(crds));
+  return { serving, informer, crdDescriptor };
+}
+
+function findNamespaces(api: Registry): ResourceDescriptor {
   const d = api.lookup('', 'v1', 'namespaces');
   if (d === undefined) throw new Error('the registry has no namespaces resource');
   return d;

@@ -7,6 +7,7 @@ import type { RequestContext } from '../request/context';
 import { newRequestInfo } from '../request/request-info';
 import { GenericStore, type WriteOptions } from '../store/generic-store';
 import { parsePatchOptions, patchTypeOf, servePatch } from './patch';
+import { versionsOf } from './request-versions';
 
 /** Storage in a Map, with the compare-and-swap semantics of the real port. */
 class MemoryStorage implements StorageServicePort {
@@ -58,6 +59,9 @@ class MemoryStorage implements StorageServicePort {
 const admitAll: AdmissionServicePort = {
   admit: async () => ({ allowed: true, object: Buffer.alloc(0), warnings: [], auditAnnotations: {} }),
   validate: async () => ({ allowed: true, warnings: [], auditAnnotations: {} }),
+  convertObjects: async () => {
+    throw new Error('unused');
+  },
 };
 
 interface Call {
@@ -90,7 +94,7 @@ async function patch(store: GenericStore, c: Call): Promise<{ code: number; obje
   let result: { code: number; object?: KubeObject } | undefined;
   try {
     const desc = c.desc ?? configmaps;
-    await servePatch({ req, ctx, desc, namespace: desc.namespaced ? info.namespace : '', store, respond: (code, object) => (result = { code, object }) });
+    await servePatch({ req, ctx, desc, namespace: desc.namespaced ? info.namespace : '', store, versions: versionsOf(desc, undefined, {}), respond: (code, object) => (result = { code, object }) });
   } catch (e) {
     if (isStatusError(e)) return { code: e.code, status: e.status, warnings: ctx.warnings };
     throw e;

@@ -28,6 +28,7 @@ import {
 } from '@portico/registry';
 import { callContext, type RequestContext } from '../request/context';
 import type { GenericStore, WriteOptions } from '../store/generic-store';
+import type { RequestVersions } from './request-versions';
 
 /** metav1.PatchOptions as decoded from the query. */
 export interface PatchOptions {
@@ -83,6 +84,8 @@ export interface ServePatchArgs {
   /** The request namespace ("" for cluster-scoped kinds). */
   namespace: string;
   store: Pick<GenericStore, 'guaranteedUpdate' | 'create'>;
+  /** Moves objects between the request's version and storage's. */
+  versions: RequestVersions;
   /** Writes the response: the object in the request's version, 200 or 201. */
   respond: (code: 200 | 201, object: KubeObject) => void;
 }
@@ -121,7 +124,11 @@ export async function servePatch(a: ServePatchArgs): Promise<void> {
     force: opts.force === true,
   };
   let sawObject = false;
-  const tryUpdate = async (current: KubeObject | undefined): Promise<KubeObject> => {
+  const v = a.versions;
+  const tryUpdate = async (stored: KubeObject | undefined): Promise<KubeObject> => {
+    // A webhook-converted version is patched in the request's version, as kube-apiserver patches
+    // the object converted to it, and converted back for storage.
+    const current = stored !== undefined && v.viaWebhook ? await v.out(stored) : stored;
     if (current !== undefined) sawObject = true;
     const out = patchObject(pctx, current);
     ctx.warnings.push(...out.warnings);
@@ -129,13 +136,13 @@ export async function servePatch(a: ServePatchArgs): Promise<void> {
     // Decoding the patched document applies the kind's defaults.
     desc.strategy.applyDefaults(next);
     if (current !== undefined) resourceVersionForUpdate(desc, next, current);
-    return next;
+    return v.viaWebhook ? v.toStorage(next) : next;
   };
 
   for (let round = 0; ; round++) {
     try {
       const r = await a.store.guaranteedUpdate(desc, a.namespace, info.name, o, tryUpdate, false);
-      return a.respond(r.created ? 201 : 200, fromStorage(desc, r.object));
+      return a.respond(r.created ? 201 : 200, await v.out(r.object));
     } catch (e) {
       if (!isApply || info.subresource !== '' || sawObject || !isNotFoundOf(e, desc, info.name)) throw e;
     }
@@ -143,7 +150,7 @@ export async function servePatch(a: ServePatchArgs): Promise<void> {
     // stores of subresources never create).
     try {
       const created = await a.store.create(desc, a.namespace, await tryUpdate(undefined), o);
-      return a.respond(201, fromStorage(desc, created));
+      return a.respond(201, await v.out(created));
     } catch (e) {
       if (round + 1 >= maxApplyCreateRounds || !(isStatusError(e) && e.code === 409 && e.reason === 'AlreadyExists')) throw e;
     }
@@ -154,6 +161,3 @@ function isNotFoundOf(e: unknown, desc: ResourceDescriptor, name: string): boole
   return isStatusError(e) && e.code === 404 && e.status.details?.name === name && e.status.details.kind === desc.resource;
 }
 
-function fromStorage(desc: ResourceDescriptor, obj: KubeObject): KubeObject {
-  return desc.fromStorage === undefined || obj.kind === 'Status' ? obj : desc.fromStorage(obj);
-}

@@ -10,6 +10,7 @@ import {
   type JsonObject,
   parseFieldSelector,
   parseGroupVersion,
+  StatusError,
   statusErrors,
   type KubeObject,
 } from '@portico/api';
@@ -34,6 +35,7 @@ import { parseWatchOptions, serveWatch, type ServeWatchDeps } from '../watch/ser
 import { negotiateTable, tableResponse, TableWatch } from './table';
 import { servePatch } from './patch';
 import { serveReview } from './reviews';
+import { versionsOf, type VersionConverter } from './request-versions';
 import { serveScale } from './scale';
 import { serveServiceAccountToken } from './service-account-token';
 
@@ -44,6 +46,10 @@ export interface ResourceHandlerDeps {
   watch: ServeWatchDeps | undefined;
   /** Issues service-account tokens (the token subresource). */
   auth?: AuthServicePort;
+  /** Whether the CRD serving a custom resource is being deleted: creates are refused meanwhile. */
+  isTerminating?: (desc: ResourceDescriptor) => boolean;
+  /** Converts custom resources between versions through the CRD's conversion webhook. */
+  convert?: VersionConverter;
 }
 
 function send(res: ServerResponse, ctx: RequestContext, format: ResponseFormat, code: number, body: unknown): void {
@@ -177,14 +183,17 @@ function convertFieldSelector(desc: ResourceDescriptor, text: string): string {
     .toString();
 }
 
-/** Storage keeps every version of a kind in one form; a version that differs converts on the way in and out. */
-function fromStorage(desc: ResourceDescriptor, raw: Buffer): Buffer {
-  if (desc.fromStorage === undefined) return raw;
-  return Buffer.from(JSON.stringify(desc.fromStorage(JSON.parse(raw.toString('utf8')) as KubeObject)));
-}
-
-function fromStorageObject(desc: ResourceDescriptor, obj: KubeObject): KubeObject {
-  return desc.fromStorage === undefined || obj.kind === 'Status' ? obj : desc.fromStorage(obj);
+/** customresource_handler.go: a CRD being deleted takes no new objects. */
+function crdTerminating(): StatusError {
+  return new StatusError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'create not allowed while custom resource definition is terminating',
+    reason: 'MethodNotAllowed',
+    code: 405,
+  });
 }
 
 export function resourceHandler(deps: ResourceHandlerDeps) {
@@ -193,6 +202,9 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     const info = ctx.info;
     const desc = deps.api.lookup(info.apiGroup, info.apiVersion, info.resource);
     if (desc === undefined) throw statusErrors.notFoundPath();
+    // A deprecated CRD version warns on every request, as kube-apiserver's CR handler does.
+    const deprecation = desc.customResource?.deprecationWarning;
+    if (deprecation !== undefined) ctx.warnings.push(deprecation);
     if (desc.createOnly === true) {
       // The reviews store nothing: their own handler computes the answer. What it turns down (a
       // subresource path, or no auth service to ask) is not found, never the generic store.
@@ -256,6 +268,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       table?.format ?? negotiateResponse(req.headers.accept, protobufMessageForKind(groupVersionString(desc.group, desc.version), desc.kind) !== undefined);
     const q = ctx.url.searchParams;
     const call = callContext(ctx);
+    const versions = versionsOf(desc, deps.convert, call);
     const writeOptions = (kind: 'CreateOptions' | 'UpdateOptions'): WriteOptions => {
       const w = parseWriteOptions(q, kind);
       return {
@@ -271,8 +284,9 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     switch (info.verb) {
       case 'get': {
         const raw = await deps.store.get(desc, namespace, info.name, q.get('resourceVersion') ?? '', call);
-        if (table !== undefined) return send(res, ctx, format, 200, tableResponse(desc, table, fromStorage(desc, raw), q, new Date(), info.subresource));
-        return sendRaw(res, ctx, format, 200, fromStorage(desc, raw));
+        const [out] = await versions.rawOut([raw]);
+        if (table !== undefined) return send(res, ctx, format, 200, tableResponse(desc, table, out as Buffer, q, new Date(), info.subresource));
+        return sendRaw(res, ctx, format, 200, out as Buffer);
       }
       case 'list': {
         const o = parseListOptions(q);
@@ -281,12 +295,13 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         const meta: Record<string, unknown> = { resourceVersion: list.resourceVersion };
         if (list.continue !== '') meta['continue'] = list.continue;
         if (list.remainingItemCount !== undefined) meta['remainingItemCount'] = list.remainingItemCount;
+        const items = await versions.rawOut(list.items);
         if (table !== undefined) {
-          return send(res, ctx, format, 200, tableResponse(desc, table, { metadata: meta, items: list.items.map((i) => fromStorage(desc, i)) }, q));
+          return send(res, ctx, format, 200, tableResponse(desc, table, { metadata: meta, items }, q));
         }
         // Items arrive serialized from storage; the list is assembled around them without re-encoding.
         const head = `{"kind":${JSON.stringify(desc.listKind)},"apiVersion":${JSON.stringify(groupVersionString(desc.group, desc.version))},"metadata":${JSON.stringify(meta)},"items":[`;
-        const body = Buffer.concat([Buffer.from(head), ...joinItems(list.items.map((i) => fromStorage(desc, i))), Buffer.from(']}')]);
+        const body = Buffer.concat([Buffer.from(head), ...joinItems(items), Buffer.from(']}')]);
         return sendRaw(res, ctx, format, 200, body);
       }
       case 'watch': {
@@ -304,28 +319,30 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
           deps.watch,
           table === undefined ? undefined : new TableWatch(desc, table, q),
           format === 'protobuf',
+          versions.viaWebhook ? (obj) => versions.out(obj) : undefined,
         );
       }
       case 'patch':
-        return servePatch({ req, ctx, desc, namespace, store: deps.store, respond: (code, body) => send(res, ctx, format, code, body) });
+        return servePatch({ req, ctx, desc, namespace, store: deps.store, versions, respond: (code, body) => send(res, ctx, format, code, body) });
       case 'create': {
         if (info.name !== '') throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, 'create');
+        if (deps.isTerminating?.(desc) === true) throw crdTerminating();
         const o = writeOptions('CreateOptions');
-        const obj = decodeObject(deps.api, desc, ctx, req, parseWriteOptions(q, 'CreateOptions').fieldValidation);
+        const obj = await versions.toStorage(decodeObject(deps.api, desc, ctx, req, parseWriteOptions(q, 'CreateOptions').fieldValidation));
         ensureObjectNamespaceMatchesRequestNamespace(desc, obj, namespace);
         const created = await deps.store.create(desc, namespace, obj, o);
-        return send(res, ctx, format, 201, fromStorageObject(desc, created));
+        return send(res, ctx, format, 201, await versions.out(created));
       }
       case 'update': {
         const o = writeOptions('UpdateOptions');
-        const obj = decodeObject(deps.api, desc, ctx, req, parseWriteOptions(q, 'CreateOptions').fieldValidation);
+        const obj = await versions.toStorage(decodeObject(deps.api, desc, ctx, req, parseWriteOptions(q, 'CreateOptions').fieldValidation));
         ensureObjectNamespaceMatchesRequestNamespace(desc, obj, namespace);
         const objName = obj.metadata?.name ?? '';
         if (objName !== info.name) {
           throw statusErrors.badRequest(`the name of the object (${objName}) does not match the name on the URL (${info.name})`);
         }
         const r = await deps.store.update(desc, namespace, info.name, obj, o);
-        return send(res, ctx, format, r.created ? 201 : 200, fromStorageObject(desc, r.object));
+        return send(res, ctx, format, r.created ? 201 : 200, await versions.out(r.object));
       }
       case 'delete': {
         const d = parseDeleteOptions(q, ctx.body, req.headers['content-type']);
@@ -336,7 +353,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
           ctx: call,
           warnings: ctx.warnings,
         });
-        return send(res, ctx, format, r.code, fromStorageObject(desc, r.body));
+        return send(res, ctx, format, r.code, await versions.out(r.body));
       }
       case 'deletecollection': {
         const d = parseDeleteOptions(q, ctx.body, req.headers['content-type']);
@@ -359,7 +376,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
                 ctx: call,
                 warnings: ctx.warnings,
               });
-              deleted.push(fromStorageObject(desc, r.body['kind'] === 'Status' ? item : r.body));
+              deleted.push(await versions.out(r.body['kind'] === 'Status' ? item : r.body));
             } catch (e) {
               // An item deleted concurrently is simply gone already.
               if (!(typeof e === 'object' && e !== null && 'code' in e && (e as { code: unknown }).code === 404)) throw e;

@@ -38,16 +38,55 @@ function selectorString(obj: KubeObject): string | undefined {
   return labelSelectorFromMetav1(metav1 as Parameters<typeof labelSelectorFromMetav1>[0]).toString();
 }
 
-export function scaleOf(obj: KubeObject): Scale {
+/** A custom resource's scale paths (`.spec.replicas`): dot-separated fields, as the CRD validation allows. */
+type ScalePaths = NonNullable<NonNullable<ResourceDescriptor['customResource']>['scale']>;
+
+const pathFields = (path: string): string[] => path.split('.').filter((f) => f !== '');
+
+function valueAt(obj: KubeObject, path: string): unknown {
+  let v: unknown = obj;
+  for (const f of pathFields(path)) v = isPlainObject(v) ? v[f] : undefined;
+  return v;
+}
+
+/** Sets a value, creating the objects on the way (kube: unstructured.SetNestedField). Mutates. */
+function setValueAt(obj: KubeObject, path: string, value: JsonValue): void {
+  const fields = pathFields(path);
+  let cur: Record<string, unknown> = obj;
+  fields.forEach((f, i) => {
+    if (i === fields.length - 1) cur[f] = value;
+    else {
+      if (!isPlainObject(cur[f])) cur[f] = {};
+      cur = cur[f] as Record<string, unknown>;
+    }
+  });
+}
+
+export function scaleOf(obj: KubeObject, paths?: ScalePaths): Scale {
   const m = obj.metadata ?? {};
   const metadata: Record<string, unknown> = { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp };
-  const selector = selectorString(obj);
+  let specReplicas: number;
+  let statusReplicas: number;
+  let selector: string | undefined;
+  if (paths !== undefined) {
+    // k8s parity: apiextensions-apiserver pkg/registry/customresource ScaleREST (scaleFromCustomResource).
+    const sr = valueAt(obj, paths.specReplicasPath);
+    const st = valueAt(obj, paths.statusReplicasPath);
+    specReplicas = typeof sr === 'number' ? sr : 0;
+    statusReplicas = typeof st === 'number' ? st : 0;
+    const sel = paths.labelSelectorPath === undefined ? undefined : valueAt(obj, paths.labelSelectorPath);
+    selector = typeof sel === 'string' ? sel : undefined;
+  } else {
+    specReplicas = replicasOf(obj, 'spec');
+    statusReplicas = replicasOf(obj, 'status');
+    selector = selectorString(obj);
+  }
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
     metadata: metadata as Scale['metadata'],
-    spec: { replicas: replicasOf(obj, 'spec') },
-    status: { replicas: replicasOf(obj, 'status'), ...(selector !== undefined && selector !== '' ? { selector } : {}) },
+    spec: { replicas: specReplicas },
+    status: { replicas: statusReplicas, ...(selector !== undefined && selector !== '' ? { selector } : {}) },
   };
 }
 
@@ -78,9 +117,10 @@ export interface ServeScaleArgs {
 
 export async function serveScale(a: ServeScaleArgs): Promise<void> {
   const { desc, namespace, name, store } = a;
+  const paths = desc.customResource?.scale;
   if (a.verb === 'get') {
     const raw = await store.get(desc, namespace, name, '', a.writeOptions().ctx);
-    return a.respond(200, scaleOf(JSON.parse(raw.toString('utf8')) as KubeObject));
+    return a.respond(200, scaleOf(JSON.parse(raw.toString('utf8')) as KubeObject, paths));
   }
   const o = a.writeOptions();
   let desired: (current: Scale) => JsonObject;
@@ -123,16 +163,17 @@ export async function serveScale(a: ServeScaleArgs): Promise<void> {
     { ...o, subresource: 'scale' },
     async (current) => {
       if (current === undefined) throw statusErrors.notFound({ group: desc.group, resource: desc.resource }, name);
-      const scale = desired(scaleOf(current));
+      const scale = desired(scaleOf(current, paths));
       const scaleMeta = scale['metadata'];
       const scaleRv = isPlainObject(scaleMeta) && typeof scaleMeta['resourceVersion'] === 'string' ? scaleMeta['resourceVersion'] : '';
       if (scaleRv !== '' && scaleRv !== current.metadata?.resourceVersion) throw statusErrors.modified({ group: desc.group, resource: desc.resource }, name);
       const replicas = validateScale(name, scale);
       const next = structuredClone(current);
-      next['spec'] = { ...(isPlainObject(next['spec']) ? next['spec'] : {}), replicas };
+      if (paths !== undefined) setValueAt(next, paths.specReplicasPath, replicas);
+      else next['spec'] = { ...(isPlainObject(next['spec']) ? next['spec'] : {}), replicas };
       return next;
     },
     pinned !== '',
   );
-  a.respond(200, scaleOf(r.object));
+  a.respond(200, scaleOf(r.object, paths));
 }

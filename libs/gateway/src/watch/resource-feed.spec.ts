@@ -219,7 +219,7 @@ describe('Watcher', () => {
 
   it('ends (the client resumes from what it has) when an event’s predecessor is newer than what it sent', () => {
     const out = response();
-    const w = new Watcher(out.res, { desc: configmaps, namespace: '', labelSelector: undefined, fieldSelector: undefined, allowBookmarks: true, maxQueuedFrames: 10, table: undefined });
+    const w = new Watcher(out.res, { desc: configmaps, namespace: '', labelSelector: undefined, fieldSelector: undefined, allowBookmarks: true, maxQueuedFrames: 10, table: undefined, protobuf: false });
     w.takePending();
     w.lastRv = 10;
     w.send(new FeedEvent('MODIFIED', 11, 10, obj(11), undefined));

@@ -12,6 +12,7 @@ import {
   StatusError,
   type FieldError,
   type FieldSelector,
+  type KubeObject,
 } from '@portico/api';
 import type { StorageServicePort } from '@portico/proto';
 import type { ResourceDescriptor } from '@portico/registry';
@@ -99,6 +100,7 @@ export async function serveWatch(
   deps: ServeWatchDeps,
   table?: TableWatch,
   protobuf = false,
+  convert?: (obj: KubeObject) => Promise<KubeObject>,
 ): Promise<void> {
   const labelSelector = o.labelSelector === '' ? undefined : parseLabelSelector(o.labelSelector);
   const fromRv = parseResourceVersion(o.resourceVersion);
@@ -126,6 +128,7 @@ export async function serveWatch(
     maxQueuedFrames: deps.maxQueuedFrames,
     table,
     protobuf: protobuf && table === undefined,
+    ...(convert !== undefined ? { convert } : {}),
   });
   // Attach before replaying: whatever the feed receives meanwhile waits in the watcher.
   feed.attach(watcher);

@@ -22,6 +22,12 @@ export interface WatcherOptions {
   table: TableWatch | undefined;
   /** Protobuf framing (`application/vnd.kubernetes.protobuf;stream=watch`): length-prefixed WatchEvents. */
   protobuf: boolean;
+  /**
+   * Converts a stored object to the watch's version through the CRD's conversion webhook. Frames
+   * are then built per watcher, in event order, after each conversion; a failed conversion ends
+   * the watch with an ERROR event carrying the Status.
+   */
+  convert?: (obj: KubeObject) => Promise<KubeObject>;
 }
 
 type Delivered = { type: string; which: 'obj' | 'prev' };
@@ -37,6 +43,8 @@ export class Watcher implements FeedListener {
   lastRv = 0;
   private readonly version: string;
   private readonly onDone: Array<() => void> = [];
+  /** Webhook conversions in flight, chained so that frames leave in event order. */
+  private converting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly res: ServerResponse,
@@ -100,8 +108,30 @@ export class Watcher implements FeedListener {
     const d = initial ? this.deliverInitial(e) : this.deliver(e);
     this.lastRv = e.rv;
     if (d === undefined) return;
+    if (this.o.convert !== undefined) return this.sendConverted(e, d, this.o.convert);
     const key = `${this.version}|${d.type}|${d.which}|${this.o.protobuf ? 'pb' : 'json'}`;
     this.writeFrame(this.o.table !== undefined ? this.buildFrame(e, d) : e.frame(key, () => this.buildFrame(e, d)));
+  }
+
+  private sendConverted(e: FeedEvent, d: Delivered, convert: (obj: KubeObject) => Promise<KubeObject>): void {
+    const stored: KubeObject = structuredClone(d.which === 'prev' ? (e.prev as KubeObject) : e.obj);
+    if (d.which === 'prev') stored.metadata = { ...(stored.metadata ?? {}), resourceVersion: String(e.rv) };
+    const converted = convert(stored);
+    this.converting = this.converting.then(async () => {
+      let obj: KubeObject;
+      try {
+        obj = await converted;
+      } catch (err) {
+        if (this.ended) return;
+        const status = typeof err === 'object' && err !== null && 'status' in err ? (err as { status: Status }).status : undefined;
+        this.writeFrame(this.encode('ERROR', (status ?? { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: String(err), reason: 'InternalError', code: 500 }) as unknown as JsonObject));
+        this.end();
+        return;
+      }
+      if (this.ended) return;
+      if (this.o.table !== undefined) this.writeFrame(this.o.table.frame(d.type, Buffer.from(JSON.stringify(obj))));
+      else this.writeFrame(this.encode(d.type, obj as JsonObject));
+    });
   }
 
   bookmark(rv: number, annotations?: Record<string, string>): void {
@@ -110,7 +140,12 @@ export class Watcher implements FeedListener {
     const metadata: Record<string, unknown> = { resourceVersion: String(r), creationTimestamp: null };
     if (annotations !== undefined) metadata['annotations'] = annotations;
     const object = { kind: this.o.desc.kind, apiVersion: this.version, metadata };
-    this.writeFrame(this.o.table !== undefined ? this.o.table.frame('BOOKMARK', object) : this.encode('BOOKMARK', object as JsonObject));
+    const write = () => {
+      if (!this.ended) this.writeFrame(this.o.table !== undefined ? this.o.table.frame('BOOKMARK', object) : this.encode('BOOKMARK', object as JsonObject));
+    };
+    // A bookmark must not overtake an event still being converted.
+    if (this.o.convert !== undefined) this.converting = this.converting.then(write);
+    else write();
   }
 
   end(): void {

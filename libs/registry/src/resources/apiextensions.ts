@@ -27,6 +27,7 @@ import {
   validateObjectMeta,
 } from '@portico/api';
 import { builtin, genericMetaUpdate } from '../builtin';
+import type { DeleteOptions, DeletePlan } from '../descriptor';
 import { deepEqualJson } from '../core-validation';
 import { validateCelRulesOfSchema } from '../crd/cel-validation';
 import { validateSchemaDefaults } from '../crd/structural-schema';
@@ -572,6 +573,36 @@ function recordStorageVersion(crd: KubeObject): void {
   if (!stored.includes(s(storage.name))) status.storedVersions = [...stored, s(storage.name)];
 }
 
+const cleanupFinalizer = 'customresourcecleanup.apiextensions.k8s.io';
+
+/**
+ * REST.Delete of customresourcedefinitions: the first DELETE only marks the CRD (deletionTimestamp,
+ * the cleanup finalizer, Terminating=True) so that the finalizer controller removes its custom
+ * resources before the CRD goes.
+ */
+function crdDelete(crd: KubeObject, _options: DeleteOptions, ctx: { now: Date; generic: () => DeletePlan }): DeletePlan {
+  const plan = ctx.generic();
+  if (plan.action === 'pending' || plan.action === 'wait') return plan;
+  const next = plan.action === 'update' ? plan.object : crd;
+  const meta = metaOf(next);
+  meta.deletionTimestamp ??= ctx.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  meta.deletionGracePeriodSeconds ??= 0;
+  if (!(meta.finalizers ?? []).includes(cleanupFinalizer)) meta.finalizers = [...(meta.finalizers ?? []), cleanupFinalizer];
+  next.metadata = meta;
+  const status = isObj(next.status) ? next.status : (next.status = {});
+  const conditions = objs(status.conditions).filter((c) => c.type !== 'Terminating');
+  const old = objs(status.conditions).find((c) => c.type === 'Terminating');
+  conditions.push({
+    type: 'Terminating',
+    status: 'True',
+    lastTransitionTime: old !== undefined && old.status === 'True' ? old.lastTransitionTime : meta.deletionTimestamp,
+    reason: 'InstanceDeletionPending',
+    message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon',
+  });
+  status.conditions = conditions;
+  return { action: 'update', object: next, thenDelete: false };
+}
+
 export const customresourcedefinitions = builtin({
   group: 'apiextensions.k8s.io',
   version: 'v1',
@@ -580,7 +611,7 @@ export const customresourcedefinitions = builtin({
   shortNames: ['crd', 'crds'],
   categories: ['api-extensions'],
   tracksGeneration: true,
-  strategy: { allowUnconditionalUpdate: false },
+  strategy: { allowUnconditionalUpdate: false, customDelete: crdDelete },
   defaults: defaultCRD,
   prepareForCreate: recordStorageVersion,
   prepareForUpdate: recordStorageVersion,
