@@ -517,9 +517,16 @@ export function customResourceDescriptors(crd: KubeObject): ResourceDescriptor[]
         customResource,
         strategy,
       });
-      if (converts) {
-        desc.toStorage = (o) => ({ ...o, apiVersion: storageGV });
-        desc.fromStorage = (o) => ({ ...o, apiVersion: gv });
+      if (converts) desc.toStorage = (o) => ({ ...o, apiVersion: storageGV });
+      if (noneConversion) {
+        // Objects read from storage are pruned and defaulted (by the schema of the version they
+        // were stored in, then by this one), so a default added to the schema later shows on
+        // read, as kube-apiserver's CR codec does; webhook-converted versions are defaulted by
+        // their webhook's answer instead.
+        desc.fromStorage = (o) => {
+          strategy.applyDefaults(o);
+          return o.apiVersion === gv ? o : { ...o, apiVersion: gv };
+        };
       }
       return desc;
     });
