@@ -136,6 +136,13 @@ describe('validateSchemaDefaults', () => {
     ]);
   });
 
+  it('embedded resources inside a default need string apiVersion and kind (first failure only)', () => {
+    const template = { type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true };
+    expect(check({ list: { type: 'array', items: template, default: [{ apiVersion: 1, kind: 2 }] } })).toEqual([
+      'spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[list].default[0].apiVersion: Invalid value: 1: must be a string',
+    ]);
+  });
+
   it('an embedded resource default needs apiVersion and kind', () => {
     expect(check({ template: { type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true, default: { spec: {} } } })).toEqual([
       'spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[template].default.apiVersion: Required value',

@@ -58,11 +58,32 @@ function surroundingObject(segments: readonly Segment[], value: unknown): Record
   return obj;
 }
 
-/** objectmeta.Coerce's type checks: apiVersion and kind of an embedded resource must be strings. */
-function coerceTypeMeta(path: FieldPath, value: unknown, s: StructuralSchema, isResourceRoot: boolean): FieldError | undefined {
-  if (!(isResourceRoot || s.embeddedResource) || !isPlainObject(value)) return undefined;
-  for (const k of ['apiVersion', 'kind']) {
-    if (k in value && typeof value[k] !== 'string') return fieldErrors.invalid(String(path.child(k)), goBadValue(value[k]), 'must be a string');
+/**
+ * objectmeta.Coerce's type checks: apiVersion and kind of every embedded resource in the value
+ * must be strings; the first failure is the only one reported.
+ */
+function coerceTypeMeta(path: FieldPath, value: unknown, s: StructuralSchema | undefined, isResourceRoot: boolean): FieldError | undefined {
+  if (s === undefined) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const err = coerceTypeMeta(path.index(i), value[i], s.items, false);
+      if (err !== undefined) return err;
+    }
+    return undefined;
+  }
+  if (!isPlainObject(value)) return undefined;
+  for (const k of Object.keys(value)) {
+    if ((isResourceRoot || s.embeddedResource) && (k === 'apiVersion' || k === 'kind') && typeof value[k] !== 'string') {
+      return fieldErrors.invalid(String(path.child(k)), goBadValue(value[k]), 'must be a string');
+    }
+    const prop = s.properties.get(k);
+    const err =
+      prop !== undefined
+        ? coerceTypeMeta(path.child(k), value[k], prop, false)
+        : s.additionalProperties !== undefined
+          ? coerceTypeMeta(path.key(k), value[k], s.additionalProperties, false)
+          : undefined;
+    if (err !== undefined) return err;
   }
   return undefined;
 }
