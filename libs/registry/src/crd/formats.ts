@@ -36,14 +36,31 @@ function isDateTime(s: string): boolean {
   return (m[1] as string) <= '23' && (m[2] as string) <= '59' && (m[3] as string) <= '59';
 }
 
-/** net.ParseIP accepts dotted quads without leading zeros and IPv6 (no zone). */
-const isIPv4: FormatCheck = (s) => isIP(s) === 4 || (isIP(s) === 6 && s.includes('.'));
+/**
+ * netutils.ParseIPSloppy: Go 1.16's parser, which still reads IPv4 octets with leading zeros as
+ * decimal ("010.0.0.1" is 10.0.0.1), also in an IPv6 address's trailing dotted quad.
+ */
+function sloppyIP(s: string): string {
+  const lastColon = s.lastIndexOf(':');
+  const head = s.slice(0, lastColon + 1);
+  const quad = s.slice(lastColon + 1);
+  if (!quad.includes('.')) return s;
+  const parts = quad.split('.');
+  if (parts.some((p) => !/^[0-9]+$/.test(p) || Number(p) > 255)) return s;
+  return head + parts.map((p) => String(Number(p))).join('.');
+}
+const ipFamily = (s: string): number => isIP(sloppyIP(s));
+
+/** strfmt's isIPv4: any address ParseIPSloppy reads, written with a dot (IPv4-mapped IPv6 too). */
+const isIPv4: FormatCheck = (s) => ipFamily(s) !== 0 && s.includes('.');
+/** govalidator.IsIPv6: net.ParseIP succeeds and the text has a colon. */
 const isIPv6: FormatCheck = (s) => isIP(s) !== 0 && s.includes(':');
 
+/** netutils.ParseCIDRSloppy. */
 function isCIDR(s: string): boolean {
   const slash = s.indexOf('/');
   if (slash < 0) return false;
-  const ip = s.slice(0, slash);
+  const ip = sloppyIP(s.slice(0, slash));
   const bits = s.slice(slash + 1);
   const family = isIP(ip);
   if (family === 0 || !/^[0-9]+$/.test(bits) || bits.length > 3) return false;
