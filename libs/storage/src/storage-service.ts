@@ -1,6 +1,6 @@
 // Composition of the storage service: a KV backend (etcd or embedded SQLite) under the object store,
 // the watch cache in front of it, and the publisher of watch events on the event bus.
-import { type GroupResource, parseResourceVersion } from '@portico/api';
+import { type GroupResource, type KubeObject, parseResourceVersion } from '@portico/api';
 import { type Closeable, type EventBusPort, InProcessBus, type StorageServicePort } from '@portico/proto';
 import { defaultRegistry } from '@portico/registry';
 import { injectTraceContext } from '@portico/telemetry';
@@ -154,6 +154,27 @@ function registryFieldsFor(): FieldsFor {
   const registry = defaultRegistry();
   return (gr, obj) => {
     const desc = registry.lookupStorage(gr);
-    return desc === undefined ? defaultFieldsFor(gr, obj) : desc.selectableFields(obj);
+    return desc === undefined ? customResourceFields(gr, obj) : desc.selectableFields(obj);
   };
+}
+
+/**
+ * Custom resources: storage does not know CRDs, so it offers every scalar field outside lists by
+ * its dotted path (`spec.size`), which covers whatever a CRD's spec.selectableFields declares
+ * (string, integer or boolean fields, never inside lists). The gateway has already refused the
+ * labels the CRD does not declare, so nothing else is ever asked for.
+ */
+export function customResourceFields(gr: GroupResource, obj: KubeObject): Record<string, string> {
+  const out = defaultFieldsFor(gr, obj);
+  const walk = (v: unknown, path: string, depth: number): void => {
+    if (depth > 32 || v === null || typeof v !== 'object' || Array.isArray(v)) return;
+    for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
+      const p = path === '' ? k : `${path}.${k}`;
+      if (typeof child === 'string') out[p] = child;
+      else if (typeof child === 'number' || typeof child === 'boolean') out[p] = String(child);
+      else walk(child, p, depth + 1);
+    }
+  };
+  for (const [k, v] of Object.entries(obj)) if (k !== 'metadata' && k !== 'apiVersion' && k !== 'kind') walk(v, k, 0);
+  return out;
 }
