@@ -125,6 +125,16 @@ describe('pruneCustomResource', () => {
     });
   });
 
+  it('rewrites metadata as the ObjectMeta struct would: nulls and omitempty zero values go', () => {
+    const obj = {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w', namespace: '', labels: {}, annotations: null, finalizers: [], generation: 0, deletionGracePeriodSeconds: 0, creationTimestamp: null },
+    } as unknown as KubeObject;
+    expect(pruneCustomResource(obj, schema)).toEqual([]);
+    expect(obj.metadata).toEqual({ name: 'w', deletionGracePeriodSeconds: 0 });
+  });
+
   it('drops top-level fields the schema does not declare, such as status', () => {
     const obj = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, status: { ready: true } } as KubeObject;
     expect(pruneCustomResource(obj, schema)).toEqual(['status']);

@@ -8,23 +8,7 @@ const metaFields = new Set(['apiVersion', 'kind', 'metadata']);
 
 // What metav1.ObjectMeta (and the structs inside it) can decode; the rest is an unknown field to
 // the strict decoder and is lost in the round trip kube-apiserver does.
-const objectMetaFields = new Set([
-  'name',
-  'generateName',
-  'namespace',
-  'selfLink',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-]);
+const objectMetaFields = new Set<string>(objectMetaFieldNames);
 const ownerReferenceFields = new Set(['apiVersion', 'kind', 'name', 'uid', 'controller', 'blockOwnerDeletion']);
 const managedFieldsEntryFields = new Set(['manager', 'operation', 'apiVersion', 'time', 'fieldsType', 'fieldsV1', 'subresource']);
 
@@ -115,6 +99,22 @@ function pruneStruct(x: unknown, known: Set<string>, prefix: string, out: string
 }
 
 /**
+ * SetObjectMeta writes ObjectMeta back from the Go struct: nulls and the zero values of its
+ * omitempty fields do not survive (a zero deletionGracePeriodSeconds is a set pointer and does).
+ */
+function dropOmittedMetaFields(metadata: Record<string, unknown>): void {
+  for (const k of Object.keys(metadata)) {
+    const v = metadata[k];
+    const zero =
+      v === null ||
+      (k !== 'deletionGracePeriodSeconds' && (v === '' || v === 0)) ||
+      (Array.isArray(v) && v.length === 0) ||
+      (isPlainObject(v) && Object.keys(v).length === 0);
+    if (zero) delete metadata[k];
+  }
+}
+
+/**
  * The ObjectMeta round trip of GetObjectMetaWithOptions: unknown fields inside metadata (and its
  * owner references and managed-fields entries) are dropped and named as kjson's strict errors
  * are, `<path>.metadata.foo`, `<path>.metadata.ownerReferences[0].foo`.
@@ -123,6 +123,7 @@ export function pruneObjectMeta(metadata: unknown, metadataPath: string): string
   const out: string[] = [];
   if (!isPlainObject(metadata)) return out;
   pruneStruct(metadata, objectMetaFields, metadataPath, out);
+  dropOmittedMetaFields(metadata);
   const refs = metadata['ownerReferences'];
   if (Array.isArray(refs)) refs.forEach((r, i) => pruneStruct(r, ownerReferenceFields, `${metadataPath}.ownerReferences[${i}]`, out));
   const managed = metadata['managedFields'];
