@@ -189,6 +189,24 @@ export function crdSuite(portico: () => Portico): void {
       expect(r.status, JSON.stringify(r.json)).toBe(200);
       return r.json as CrdObject;
     };
+    /** The kinds of this group-version that /openapi/v3 documents (x-kubernetes-group-version-kind), and whether PATCH takes fieldValidation. */
+    const openapiKinds = async (version: string): Promise<{ kinds: string[]; patchFieldValidation: string[] }> => {
+      const root = await send('GET', '/openapi/v3');
+      const entry = (root.json as { paths?: Record<string, { serverRelativeURL: string }> }).paths?.[`apis/${group}/${version}`];
+      if (!entry) return { kinds: [], patchFieldValidation: [] };
+      const doc = (await send('GET', entry.serverRelativeURL)).json as {
+        paths: Record<string, { patch?: { parameters?: { name?: string }[]; 'x-kubernetes-group-version-kind'?: { kind: string } } }>;
+        components: { schemas: Record<string, { 'x-kubernetes-group-version-kind'?: { group: string; version: string; kind: string }[] }> };
+      };
+      const kinds = Object.values(doc.components.schemas)
+        .flatMap((sch) => sch['x-kubernetes-group-version-kind'] ?? [])
+        .filter((g) => g.group === group && g.version === version)
+        .map((g) => g.kind);
+      const patchFieldValidation = Object.values(doc.paths)
+        .filter((p) => p.patch?.parameters?.some((x) => x.name === 'fieldValidation'))
+        .map((p) => p.patch?.['x-kubernetes-group-version-kind']?.kind ?? '');
+      return { kinds: [...new Set(kinds)].sort(), patchFieldValidation: [...new Set(patchFieldValidation)].sort() };
+    };
     const condition = (c: CrdObject, type: string): Condition | undefined => c.status?.conditions?.find((x) => x.type === type);
     const createCrd = async (body: Record<string, unknown>): Promise<RawResponse> => {
       const name = (body['metadata'] as { name: string }).name;
@@ -287,6 +305,15 @@ export function crdSuite(portico: () => Portico): void {
         const g = (groups.json as { groups: { name: string; versions: { groupVersion: string }[]; preferredVersion: { version: string } }[] }).groups.find((x) => x.name === group);
         expect(g?.versions.map((v) => v.groupVersion)).toEqual([`${group}/v1`, `${group}/v1beta1`]);
         expect(g?.preferredVersion.version).toBe('v1');
+      });
+
+      it('/openapi/v3 documents every served version, with PATCH taking fieldValidation (kubectl explain and validation read it)', async () => {
+        const v1 = await eventually('Widget and Gadget in /openapi/v3 for v1', async () => {
+          const o = await openapiKinds('v1');
+          return o.kinds.includes('Widget') && o.kinds.includes('Gadget') ? o : undefined;
+        }, 10_000);
+        expect(v1.patchFieldValidation).toEqual(expect.arrayContaining(['Gadget', 'Widget']));
+        expect((await openapiKinds('v1beta1')).kinds).toContain('Widget');
       });
 
       it.each(VERSIONS)('$label api-resources --api-group shows both resources with short names and scope', async ({ pick }) => {
@@ -403,6 +430,11 @@ export function crdSuite(portico: () => Portico): void {
         const o = await kubectl(['create', '-f', owner, '-n', ns]);
         expect(o.code, describeRun(o)).toBe(1);
         expect(o.stderr.trim()).toBe('The Widget "owner" is invalid: spec: Invalid value: "object": owner bob must start with team-');
+        // A rule with no message: kube-apiserver names the rule.
+        const bounded = file('bounded.yaml', `apiVersion: ${group}/v1\nkind: Widget\nmetadata:\n  name: bounded\nspec:\n  replicas: 200\n  minReplicas: 101\n`);
+        const b = await kubectl(['create', '-f', bounded, '-n', ns]);
+        expect(b.code, describeRun(b)).toBe(1);
+        expect(b.stderr.trim()).toBe('The Widget "bounded" is invalid: spec.minReplicas: Invalid value: "integer": failed rule: self <= 100');
         const good = file('owner-ok.yaml', `apiVersion: ${group}/v1\nkind: Widget\nmetadata:\n  name: owner\nspec:\n  owner: team-bob\n`);
         expect((await ok(['create', '-f', good, '-n', ns])).stdout.trim()).toBe(`widget.${group}/owner created`);
       });
@@ -581,7 +613,7 @@ export function crdSuite(portico: () => Portico): void {
         ]);
       });
 
-      it('a non-structural schema and an invalid CEL rule: 422 at creation', async () => {
+      it('a non-structural schema, an invalid CEL rule and one over the cost budget: 422 at creation', async () => {
         const nonStructural = await createCrd(
           simpleCrd('blobs', 'Blob', { schema: { type: 'object', properties: { spec: { properties: { label: { type: 'string' } } } } } }),
         );
@@ -602,6 +634,21 @@ export function crdSuite(portico: () => Portico): void {
         const ruleCause = c.details?.causes?.find((x) => /openAPIV3Schema\.properties\[spec\]\.x-kubernetes-validations\[0\]\.rule$/.test(x.field ?? ''));
         expect(ruleCause, JSON.stringify(c.details)).toMatchObject({ reason: 'FieldValueInvalid' });
         expect(ruleCause?.message).toContain('compilation failed');
+
+        // A rule whose estimated cost cannot fit the per-expression budget: every string compared
+        // with every other, over a list and strings without bounds.
+        const costly = await createCrd(
+          simpleCrd('costlyblobs', 'CostlyBlob', {
+            schema: {
+              type: 'object',
+              properties: { spec: { type: 'object', properties: { names: { type: 'array', items: { type: 'string' }, 'x-kubernetes-validations': [{ rule: 'self.all(x, self.all(y, x == y))' }] } } } },
+            },
+          }),
+        );
+        const cost = expectFailureStatus(costly.json, { code: 422, reason: 'Invalid' });
+        const costCause = cost.details?.causes?.find((x) => /openAPIV3Schema\.properties\[spec\]\.properties\[names\]\.x-kubernetes-validations\[0\]\.rule$/.test(x.field ?? ''));
+        expect(costCause, JSON.stringify(cost.details)).toMatchObject({ reason: 'FieldValueForbidden' });
+        expect(costCause?.message).toMatch(/^Forbidden: estimated rule cost exceeds budget by factor of more than 100x/);
       });
     });
 
@@ -629,6 +676,7 @@ export function crdSuite(portico: () => Portico): void {
 
       it('an invalid widget: 422 Invalid with one cause per failing field', async () => {
         const r = await send('POST', path(), widget('bad', { size: 'huge', replicas: 'three', color: 'Red1', template: { apiVersion: 'v1' } }));
+        expect(r.status, JSON.stringify(r.json)).toBe(422);
         const s = expectFailureStatus(r.json, { code: 422, reason: 'Invalid' });
         expect(s.details).toMatchObject({ name: 'bad', group, kind: 'Widget' });
         expect(s.message).toMatch(new RegExp(`^Widget\\.${group.replaceAll('.', '\\.')} "bad" is invalid: \\[`));
@@ -745,6 +793,8 @@ export function crdSuite(portico: () => Portico): void {
         expect((await ok(['apply', '-f', crdFile])).stdout.trim()).toBe(`customresourcedefinition.apiextensions.k8s.io/gears.${group} created`);
         crdsToDelete.add(`gears.${group}`);
         await ok(['wait', '--for=condition=Established', `crd/gears.${group}`, '--timeout=30s']);
+        // A CRD added to a group that already has some: the group's /openapi/v3 document follows.
+        await eventually('Gear in /openapi/v3 for v1', async () => ((await openapiKinds('v1')).kinds.includes('Gear') ? true : undefined), 10_000);
 
         const g1 = file('g1.yaml', `apiVersion: ${group}/v1\nkind: Gear\nmetadata:\n  name: g1\nspec:\n  colour: red\n  teeth: 12\n`);
         expect((await ok(['create', '-f', g1, '-n', ns])).stdout.trim()).toBe(`gear.${group}/g1 created`);
@@ -895,11 +945,19 @@ export function crdSuite(portico: () => Portico): void {
         expect(patched.status, JSON.stringify(patched.json)).toBe(200);
         const del = await send('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${gadgets}`);
         expect(del.status, JSON.stringify(del.json)).toBe(200);
-        const terminating = await eventually('gadgets Terminating', async () => {
-          const c = await crd(gadgets);
-          return condition(c, 'Terminating')?.status === 'True' ? c : undefined;
+        // The DELETE answers with the CRD marked (the cleanup finalizer added), then the finalizer
+        // controller starts deleting its objects.
+        expect(condition(del.json as CrdObject, 'Terminating')).toMatchObject({
+          status: 'True',
+          reason: 'InstanceDeletionPending',
+          message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon',
         });
-        expect(condition(terminating, 'Terminating')).toMatchObject({ reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' });
+        expect((del.json as { metadata: { finalizers?: string[] } }).metadata.finalizers).toContain('customresourcecleanup.apiextensions.k8s.io');
+        const terminating = await eventually('gadgets: instance deletion in progress', async () => {
+          const c = await crd(gadgets);
+          return condition(c, 'Terminating')?.reason === 'InstanceDeletionInProgress' ? c : undefined;
+        });
+        expect(condition(terminating, 'Terminating')).toMatchObject({ status: 'True', message: 'CustomResource deletion is in progress' });
         expect((terminating as { metadata: { deletionTimestamp?: string } }).metadata.deletionTimestamp).toBeTruthy();
         const create = await send('POST', `/apis/${group}/v1/gadgets`, { apiVersion: `${group}/v1`, kind: 'Gadget', metadata: { name: 'late' } });
         expectFailureStatus(create.json, { code: 405, reason: 'MethodNotAllowed', message: 'create not allowed while custom resource definition is terminating' });
