@@ -55,6 +55,16 @@ const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
 /** strconv.Quote: how Go's %q and %#v print a string. */
+/** fmt's %T of a value unstructured JSON decoding produces (integers decode as int64). */
+export function goDynamicType(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
+  if (Array.isArray(v)) return '[]interface {}';
+  return 'map[string]interface {}';
+}
+
 export function goQuote(s: string): string {
   let out = '"';
   for (const ch of s) {

@@ -41,6 +41,25 @@ export interface ObjectMeta {
 }
 
 /** Any Kubernetes object: TypeMeta + ObjectMeta + the rest, kept as JSON. */
+/** metav1.ObjectMeta's JSON fields, in the order Go declares them (tables, pruning). */
+export const objectMetaFieldNames = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+] as const;
+
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;

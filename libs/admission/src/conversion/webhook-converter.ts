@@ -4,7 +4,7 @@
 // annotations of the converted metadata survive, the rest is the original's. Every failure is a
 // Status in kube's words: the webhook is someone else's code and must never take a request down.
 import { randomUUID } from 'node:crypto';
-import { aggregateFieldErrors, validateAnnotations, validateLabels, type FieldError } from '@portico/api';
+import { aggregateFieldErrors, goDynamicType, validateAnnotations, validateLabels, type FieldError } from '@portico/api';
 import type { CallContext, ConversionWebhookClientConfig, ConvertObjectsRequest, ConvertObjectsResponse, Status } from '@portico/proto';
 import { postJson, webhookTarget, type ServiceResolver } from '../webhook/client';
 import type { WebhookClientConfig } from '../webhook/types';
@@ -15,16 +15,6 @@ export const conversionTimeoutMs = 30_000;
 type JsonMap = Record<string, unknown>;
 
 const isMap = (v: unknown): v is JsonMap => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** How Go's %T names a decoded JSON value (unstructured decodes integers as int64). */
-function goType(v: unknown): string {
-  if (v === null || v === undefined) return '<nil>';
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
-  if (Array.isArray(v)) return '[]interface {}';
-  return 'map[string]interface {}';
-}
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
@@ -153,22 +143,22 @@ function identityError(original: JsonMap, converted: JsonMap): string | undefine
 function restoreObjectMeta(original: JsonMap, converted: JsonMap): string | undefined {
   if (!('metadata' in converted)) return 'missing metadata in converted object';
   const fromWebhook = converted['metadata'];
-  if (!isMap(fromWebhook)) return `invalid metadata of type ${goType(fromWebhook)} in converted object`;
+  if (!isMap(fromWebhook)) return `invalid metadata of type ${goDynamicType(fromWebhook)} in converted object`;
   const restored: unknown = original['metadata'] === undefined ? {} : structuredClone(original['metadata']);
-  if (!isMap(restored)) return `invalid metadata of type ${goType(restored)} in input object`;
+  if (!isMap(restored)) return `invalid metadata of type ${goDynamicType(restored)} in input object`;
   for (const field of ['labels', 'annotations'] as const) {
     const next = fromWebhook[field];
     if (next === undefined || next === null) {
       delete restored[field];
       continue;
     }
-    if (!isMap(next)) return `invalid metadata.${field} of type ${goType(next)} in converted object`;
+    if (!isMap(next)) return `invalid metadata.${field} of type ${goDynamicType(next)} in converted object`;
     const prev = restored[field];
-    if (prev !== undefined && prev !== null && !isMap(prev)) return `invalid metadata.${field} of type ${goType(prev)} in original object`;
+    if (prev !== undefined && prev !== null && !isMap(prev)) return `invalid metadata.${field} of type ${goDynamicType(prev)} in original object`;
     const before = isMap(prev) ? prev : {};
     let changed = Object.keys(before).length !== Object.keys(next).length;
     for (const [k, v] of Object.entries(next)) {
-      if (typeof v !== 'string') return `metadata.${field}[${k}] must be a string, but is ${goType(v)} in converted object`;
+      if (typeof v !== 'string') return `metadata.${field}[${k}] must be a string, but is ${goDynamicType(v)} in converted object`;
       if (before[k] !== v) changed = true;
     }
     if (changed) {

@@ -13,6 +13,7 @@ import {
   type KubeObject,
   fieldErrorString,
   fieldErrors,
+  goDynamicType,
   isQualifiedName,
   nameIsDNSSubdomain,
   validateObjectMeta,
@@ -184,16 +185,6 @@ function conversionOf(spec: Obj): CustomResourceInfo['conversion'] {
 
 // ---------------------------------------------------------------------------------------------
 // Validation helpers (validator.go)
-
-/** fmt's %T of a value unstructured JSON decoding produces. */
-function goDynamicType(v: JsonValue | undefined): string {
-  if (v === null || v === undefined) return '<nil>';
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
-  if (Array.isArray(v)) return '[]interface {}';
-  return 'map[string]interface {}';
-}
 
 /** unstructured.NestedFieldNoCopy along a scale path: the value, absent, or the accessor error. */
 function nestedField(o: KubeObject, path: string): { value: JsonValue; found: true } | { found: false } | { error: string } {

@@ -1,7 +1,7 @@
 // k8s parity: apiextensions-apiserver pkg/apiserver/schema/pruning/algorithm.go,
 // objectmeta/coerce.go (ObjectMeta round trip through a strict decoder), defaulting/prunenulls.go,
 // and the order unstructuredSchemaCoercer.apply (customresource_handler.go) runs them in.
-import { isPlainObject, type KubeObject } from '@portico/api';
+import { isPlainObject, objectMetaFieldNames, type KubeObject } from '@portico/api';
 import { asResourceRoot, fieldSchema, type StructuralSchema } from './structural';
 
 const metaFields = new Set(['apiVersion', 'kind', 'metadata']);

@@ -9,6 +9,7 @@ import {
   fieldErrorString,
   fieldErrors,
   goQuote,
+  objectMetaFieldNames,
   groupResourceString,
   isPlainObject,
   statusErrors,
@@ -32,23 +33,7 @@ export interface ToTableOptions {
   resource?: GroupResource;
 }
 
-const objectMetaKeys = [
-  'name',
-  'generateName',
-  'namespace',
-  'selfLink',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-] as const;
+const objectMetaKeys = objectMetaFieldNames;
 
 const isEmpty = (v: unknown): boolean =>
   v === undefined ||
