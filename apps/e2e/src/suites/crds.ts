@@ -882,7 +882,13 @@ export function crdSuite(portico: () => Portico): void {
         namespaces.push(ns);
         crdsToDelete.add(`sprockets.${group}`);
         const helm = okWith(bins.helm);
-        const install = await helm(['install', 'gears', chart, '-n', ns, '--create-namespace']);
+        const install = await kubectlWith(bins.helm)(['install', 'gears', chart, '-n', ns, '--create-namespace']);
+        // On failure, say what /openapi/v3 documented for the group just then (helm checks the kind's
+        // PATCH for fieldValidation there before sending it, and falls back to /openapi/v2 without).
+        if (install.code !== 0) {
+          const now = await openapiKinds('v1');
+          expect.fail(`helm install failed; /openapi/v3 for ${group}/v1 now documents ${JSON.stringify(now)}\n${describeRun(install)}`);
+        }
         expect(install.stdout).toMatch(/^STATUS: deployed$/m);
         const ok = okWith(bins.kubectl133);
         const table = await ok(['get', 'sprockets', '-n', ns]);
