@@ -254,7 +254,12 @@ function customResourcesOf(api: Registry, store: GenericStore, hub: WatchHub | u
     ...base,
     strategy: {
       ...base.strategy,
-      validate: (crd) => [...base.strategy.validate(crd), ...crdNameConflicts(crd, informer.list().values(), api.all())],
+      validate: (crd) => {
+        const errs = base.strategy.validate(crd);
+        // Names are compared only on a CRD that is otherwise valid (a group without a dot is
+        // refused for that alone, as kube-apiserver refuses it).
+        return errs.length > 0 ? errs : crdNameConflicts(crd, informer.list().values(), api.all());
+      },
     },
   };
   api.remove(base.group, base.version, base.resource);

@@ -44,7 +44,14 @@ export * from './resources/cluster';
 export * from './resources/admissionregistration';
 export * from './resources/apiextensions';
 export * from './resources/flowcontrol';
-export { compileCustomResourceSchema, customResourceDescriptors, customResourceSchema, defaultDeprecationWarning } from './crd/custom-resource';
+export {
+  compileCustomResourceSchema,
+  customResourceDescriptors,
+  customResourceSchema,
+  customResourceVerbs,
+  defaultDeprecationWarning,
+  terminatingCustomResourceVerbs,
+} from './crd/custom-resource';
 export { defaultPrinterColumns, printerColumnsTableConvertor, type PrinterColumn } from './crd/printer-columns';
 export { customResourceOpenAPI, customResourceSchemaName, schemaNodesOf } from './crd/openapi';
 export type { CompiledCustomResourceSchema, CustomResourceCelValidator, CustomResourceVersion } from './crd/contract';

@@ -1,9 +1,9 @@
 // Which custom resources this gateway serves (k8s parity: apiextensions-apiserver's
 // crdHandler, which builds a crdInfo per CRD, and its discovery controller). A CRD's versions are
-// added to the registry once it is Established and removed when it is gone; a change of the CRD
+// added to the registry once its names are accepted and removed when it is gone; a change of the CRD
 // replaces them, so discovery, OpenAPI, RBAC-checked routing and the strategies all follow.
 import type { KubeObject } from '@portico/api';
-import { customResourceDescriptors, type Registry, type ResourceDescriptor } from '@portico/registry';
+import { customResourceDescriptors, terminatingCustomResourceVerbs, type Registry, type ResourceDescriptor } from '@portico/registry';
 import type { Logger } from '../logger';
 import { conditionIsTrue } from './crd-conditions';
 
@@ -12,6 +12,13 @@ interface Installed {
   resourceVersion: string;
   descriptors: ResourceDescriptor[];
 }
+
+/**
+ * crdHandler serves a CRD's resources once its names are accepted or it is Established. Serving
+ * from NamesAccepted on means that by the time a client sees Established (Helm, kubectl wait),
+ * this gateway already routes, documents (OpenAPI) and lists the resource.
+ */
+const served = (crd: KubeObject): boolean => conditionIsTrue(crd, 'NamesAccepted') || conditionIsTrue(crd, 'Established');
 
 export class CustomResourceServing {
   private readonly installed = new Map<string, Installed>();
@@ -26,12 +33,12 @@ export class CustomResourceServing {
   sync(crds: ReadonlyMap<string, KubeObject>): void {
     for (const [name, inst] of this.installed) {
       const crd = crds.get(name);
-      if (crd === undefined || crd.metadata?.uid !== inst.uid || !conditionIsTrue(crd, 'Established')) this.uninstall(name);
+      if (crd === undefined || crd.metadata?.uid !== inst.uid || !served(crd)) this.uninstall(name);
     }
     this.terminating.clear();
     for (const [name, crd] of crds) {
       if (crd.metadata?.deletionTimestamp !== undefined) this.terminating.add(name);
-      if (!conditionIsTrue(crd, 'Established')) continue;
+      if (!served(crd)) continue;
       const inst = this.installed.get(name);
       if (inst !== undefined && inst.resourceVersion === crd.metadata?.resourceVersion) continue;
       if (inst !== undefined) this.uninstall(name);
@@ -48,6 +55,8 @@ export class CustomResourceServing {
     let descriptors: ResourceDescriptor[];
     try {
       descriptors = customResourceDescriptors(crd);
+      // A terminating CRD's resources take no new or changed objects: discovery says so.
+      if (crd.metadata?.deletionTimestamp !== undefined) descriptors = descriptors.map((d) => ({ ...d, verbs: [...terminatingCustomResourceVerbs] }));
     } catch (err) {
       this.logger.warn({ err, crd: name }, 'custom resources not served: the CRD could not be read');
       return;

@@ -15,6 +15,7 @@ import {
   type KubeObject,
 } from '@portico/api';
 import {
+  customResourceVerbs,
   ensureObjectNamespaceMatchesRequestNamespace,
   dropUnknownFields,
   goJsonSyntaxError,
@@ -157,7 +158,9 @@ function decodeObject(api: ApiResources, desc: ResourceDescriptor, ctx: RequestC
   const unknown = dropUnknownFields(desc, obj as JsonObject);
   if (unknown.length > 0) {
     if (fieldValidation === 'Strict') {
-      throw statusErrors.badRequest(`${desc.kind} in version "${gv}" cannot be handled as a ${desc.kind}: ${strictDecodingErrorText(unknown)}`);
+      // The unstructured decoder of custom resources names the bare version.
+      const shown = desc.customResource !== undefined ? desc.version : gv;
+      throw statusErrors.badRequest(`${desc.kind} in version "${shown}" cannot be handled as a ${desc.kind}: ${strictDecodingErrorText(unknown)}`);
     }
     if (fieldValidation === 'Warn') ctx.warnings.push(...unknown.map((p) => `unknown field ${JSON.stringify(p)}`));
   }
@@ -257,7 +260,12 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       });
     }
     if (info.subresource !== '' && sub?.strategy === undefined) throw statusErrors.notFoundPath();
-    const verbs: readonly string[] = sub?.verbs ?? desc.verbs;
+    // Checked before the verbs: discovery hides create while a CRD terminates, but the answer is
+    // kube-apiserver's 405 naming the reason.
+    if (info.verb === 'create' && info.subresource === '' && deps.isTerminating?.(desc) === true) throw crdTerminating();
+    // A terminating CRD lists fewer verbs in discovery but still serves updates (finalizers must
+    // be removable), as kube-apiserver's CR handler does.
+    const verbs: readonly string[] = sub?.verbs ?? (desc.customResource !== undefined ? customResourceVerbs : desc.verbs);
     if (!verbs.includes(info.verb)) {
       const what = sub === undefined ? desc.resource : `${desc.resource}/${sub.name}`;
       throw statusErrors.methodNotSupported({ group: desc.group, resource: what }, info.verb);
@@ -326,7 +334,6 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         return servePatch({ req, ctx, desc, namespace, store: deps.store, versions, respond: (code, body) => send(res, ctx, format, code, body) });
       case 'create': {
         if (info.name !== '') throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, 'create');
-        if (deps.isTerminating?.(desc) === true) throw crdTerminating();
         const o = writeOptions('CreateOptions');
         const obj = await versions.toStorage(decodeObject(deps.api, desc, ctx, req, parseWriteOptions(q, 'CreateOptions').fieldValidation));
         ensureObjectNamespaceMatchesRequestNamespace(desc, obj, namespace);

@@ -94,7 +94,7 @@ describe('customResourceDescriptors: the served versions', () => {
       namespaced: true,
       shortNames: ['ct'],
       categories: ['all'],
-      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'],
       storage: { group: 'stable.example.com', resource: 'crontabs' },
       priority: { group: 1000, version: 100 },
     });

@@ -21,7 +21,7 @@ import {
 } from '@portico/api';
 import { deepEqualJson } from '../core-validation';
 import { defineResource, defineStrategy, metaOf } from '../define';
-import { type CustomResourceInfo, type RESTStrategy, type ResourceDescriptor, type SubresourceDescriptor, allVerbs } from '../descriptor';
+import { type CustomResourceInfo, type RESTStrategy, type ResourceDescriptor, type SubresourceDescriptor, type Verb } from '../descriptor';
 import { goV, type JsonValue } from '../patch/json';
 import { compareKubeAwareVersions } from '../registry';
 import { type Obj, isObj, obj, objs, s, strs } from '../validation/common';
@@ -182,6 +182,12 @@ function conversionOf(spec: Obj): CustomResourceInfo['conversion'] {
   }
   return { strategy: 'Webhook', clientConfig, conversionReviewVersions: strs(webhook.conversionReviewVersions) };
 }
+
+/** The verbs in the order apiextensions-apiserver's discovery controller lists them. */
+export const customResourceVerbs: readonly Verb[] = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
+
+/** What a terminating CRD's resources list in discovery (no new or changed objects). */
+export const terminatingCustomResourceVerbs: readonly Verb[] = ['delete', 'deletecollection', 'get', 'list', 'watch'];
 
 // ---------------------------------------------------------------------------------------------
 // Validation helpers (validator.go)
@@ -487,7 +493,7 @@ export function customResourceDescriptors(crd: KubeObject): ResourceDescriptor[]
         namespaced,
         shortNames: names.shortNames,
         categories: names.categories,
-        verbs: [...allVerbs],
+        verbs: [...customResourceVerbs],
         subresources,
         storage: { group, resource: names.plural },
         selectableFields(o) {
