@@ -568,27 +568,25 @@ export function crdSuite(portico: () => Portico): void {
     });
 
     describe('names', () => {
-      const waitForCondition = (name: string, type: string, status: string): Promise<CrdObject> =>
-        eventually(`${name}: ${type}=${status}`, async () => {
-          const c = await crd(name);
-          return condition(c, type)?.status === status ? c : undefined;
-        });
-
-      it('a short name another CRD of the group holds: NamesAccepted False ShortNamesConflict, not Established', async () => {
+      // Issue #7 asks for a 422 at creation where kube-apiserver would accept the CRD and report
+      // NamesAccepted=False (docs/decisions.md); the condition path, kept for races, is unit-tested
+      // in libs/gateway/src/crd/crd-controller.spec.ts.
+      it('a short name another CRD of the group holds: 422 naming the field, nothing created', async () => {
         const r = await createCrd(simpleCrd('gizmos', 'Gizmo', { names: { shortNames: ['wd'] } }));
-        expect(r.status, JSON.stringify(r.json)).toBe(201);
-        const c = await waitForCondition(`gizmos.${group}`, 'NamesAccepted', 'False');
-        expect(condition(c, 'NamesAccepted')).toMatchObject({ reason: 'ShortNamesConflict', message: '"wd" is already in use' });
-        expect(condition(c, 'Established')).toMatchObject({ status: 'False', reason: 'NotAccepted', message: 'not all names are accepted' });
+        const s = expectFailureStatus(r.json, { code: 422, reason: 'Invalid' });
+        expect(s.details?.causes).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.names.shortNames[0]', message: 'Invalid value: "wd": "wd" is already in use' }]);
+        expect((await send('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gizmos.${group}`)).status).toBe(404);
       });
 
-      it('a kind another CRD of the group holds: KindConflict; a singular that is another’s singular: SingularConflict', async () => {
-        expect((await createCrd(simpleCrd('doohickeys', 'Widget', { names: { singular: 'doohickey', listKind: 'DoohickeyList' } }))).status).toBe(201);
-        const kind = await waitForCondition(`doohickeys.${group}`, 'NamesAccepted', 'False');
-        expect(condition(kind, 'NamesAccepted')).toMatchObject({ reason: 'KindConflict', message: '"Widget" is already in use' });
-        expect((await createCrd(simpleCrd('thingamajigs', 'Thingamajig', { names: { singular: 'widget' } }))).status).toBe(201);
-        const singular = await waitForCondition(`thingamajigs.${group}`, 'NamesAccepted', 'False');
-        expect(condition(singular, 'NamesAccepted')).toMatchObject({ reason: 'SingularConflict', message: '"widget" is already in use' });
+      it('a kind, or a singular, another CRD of the group holds: 422 naming each clash', async () => {
+        const kind = await createCrd(simpleCrd('doohickeys', 'Widget', { names: { singular: 'doohickey', listKind: 'DoohickeyList' } }));
+        expect(expectFailureStatus(kind.json, { code: 422, reason: 'Invalid' }).details?.causes).toEqual([
+          { reason: 'FieldValueInvalid', field: 'spec.names.kind', message: 'Invalid value: "Widget": "Widget" is already in use' },
+        ]);
+        const singular = await createCrd(simpleCrd('thingamajigs', 'Thingamajig', { names: { singular: 'widget' } }));
+        expect(expectFailureStatus(singular.json, { code: 422, reason: 'Invalid' }).details?.causes).toEqual([
+          { reason: 'FieldValueInvalid', field: 'spec.names.singular', message: 'Invalid value: "widget": "widget" is already in use' },
+        ]);
       });
 
       it('the same CRD name twice: 409 AlreadyExists', async () => {
