@@ -209,7 +209,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   crdController?.start();
   const namespaceController = opts.controllers === false ? undefined : new NamespaceController(store, api, logger);
   namespaceController?.start();
-  const garbageCollector = opts.controllers === false ? undefined : new GarbageCollector(store, api, logger);
+  const garbageCollector = opts.controllers === false ? undefined : new GarbageCollector(store, api, logger, hub);
   garbageCollector?.start();
   const tokenController =
     opts.controllers === false ? undefined : new ServiceAccountTokenController(store, api, opts.auth, opts.bus, opts.tls.clientCAPem, logger);
