@@ -210,7 +210,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const namespaceController = opts.controllers === false ? undefined : new NamespaceController(store, api, logger);
   namespaceController?.start();
   const garbageCollector = opts.controllers === false ? undefined : new GarbageCollector(store, api, logger, hub);
-  garbageCollector?.start();
+  // Owners may be custom resources: the collector starts once this gateway knows the CRDs, so
+  // that no owner looks unserved (and its dependents orphaned) only because the list is not in.
+  void customResources.informer.hasSynced().then(() => {
+    if (!shuttingDown) garbageCollector?.start();
+  });
   const tokenController =
     opts.controllers === false ? undefined : new ServiceAccountTokenController(store, api, opts.auth, opts.bus, opts.tls.clientCAPem, logger);
   tokenController?.start();

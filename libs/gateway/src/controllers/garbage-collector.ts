@@ -373,7 +373,9 @@ export class GarbageCollector {
   private async ownersGone(s: Stored, owners: OwnerReference[]): Promise<boolean> {
     for (const ref of owners) {
       const lookup = this.ownerLookup(ref, s);
-      if (lookup === undefined) continue;
+      // An owner whose kind is not served (a custom resource this gateway does not serve yet, or
+      // no longer) cannot be proven gone: kube's collector retries such items and never deletes.
+      if (lookup === undefined) return false;
       const owner = await this.read(lookup.desc, lookup.namespace, ref.name);
       if (owner === undefined || uidOf(owner) !== ref.uid) continue;
       if (!this.deleted.has(ref.uid) && !this.deletedBefore.has(ref.uid)) {
