@@ -8,32 +8,17 @@
 //   node --conditions=@portico/source --import tsx tools/bench/admission.ts [--duration 10 --connections 16]
 // which writes .bench/admission-<time>.json and prints a markdown block.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, createServer, request, type Server } from 'node:https';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // tools/ belongs to no tagged project; the bench starts Portico exactly as the e2e suites do.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { type KubeconfigCredentials, readKubeconfig, startPortico, WORKSPACE_ROOT } from '@portico/e2e';
+import { startPortico } from '@portico/e2e';
+import { closedLoop, type HttpsLoadClient, httpsClient, type LoadPhase, loadPhase, runStandalone, standaloneArgs, until } from './https-load';
 
-export interface AdmissionPhase {
-  label: string;
-  opsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  failed: number;
-}
-
-function args(): { durationSec: number; connections: number } {
-  const out = { durationSec: 10, connections: 16 };
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--duration') out.durationSec = Number(argv[++i]);
-    else if (argv[i] === '--connections') out.connections = Number(argv[++i]);
-  }
-  return out;
-}
+export type AdmissionPhase = LoadPhase;
 
 function webhookPki(): { ca: string; cert: string; key: string } {
   const dir = mkdtempSync(join(tmpdir(), 'bench-webhook-pki-'));
@@ -71,75 +56,11 @@ function startWebhooks(pki: { cert: string; key: string }): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-function client(creds: KubeconfigCredentials) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const url = new URL(creds.server);
-  return (method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> =>
-    new Promise((resolve, reject) => {
-      const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path,
-          method,
-          agent,
-          ca: creds.ca,
-          cert: creds.cert,
-          key: creds.key,
-          servername: 'localhost',
-          headers: { accept: 'application/json', ...(data ? { 'content-type': 'application/json', 'content-length': String(data.length) } : {}) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let json: unknown;
-            try {
-              json = text ? JSON.parse(text) : undefined;
-            } catch {
-              json = text;
-            }
-            resolve({ status: res.statusCode ?? 0, json });
-          });
-        },
-      );
-      req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-      req.on('error', reject);
-      req.end(data);
-    });
-}
-
-type Send = ReturnType<typeof client>;
+type Send = HttpsLoadClient['json'];
 
 async function measure(send: Send, label: string, path: string, connections: number, durationSec: number): Promise<AdmissionPhase> {
-  const latencies: number[] = [];
-  let failed = 0;
-  const end = Date.now() + durationSec * 1000;
   const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'b-' }, data: { v: 'x'.repeat(1024) } };
-  const worker = async () => {
-    while (Date.now() < end) {
-      const t = process.hrtime.bigint();
-      const res = await send('POST', path, body).catch(() => ({ status: 0, json: undefined }));
-      latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-      if (res.status !== 201) failed++;
-    }
-  };
-  const started = Date.now();
-  await Promise.all(Array.from({ length: connections }, worker));
-  const elapsed = (Date.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? NaN;
-  return { label, opsPerSec: (latencies.length - failed) / elapsed, p50Ms: pct(50), p99Ms: pct(99), failed };
-}
-
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const end = Date.now() + 30_000;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`gave up waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return loadPhase(label, [await closedLoop({ connections, durationSec, okCode: 201 }, async () => (await send('POST', path, body)).status)]);
 }
 
 export interface AdmissionReport {
@@ -169,8 +90,9 @@ export async function benchAdmission(settings: { durationSec: number; connection
   const portico = await startPortico('embedded', { env: { PORTICO_LOG_LEVEL: 'warn' } });
   const pki = webhookPki();
   const server = await startWebhooks(pki);
+  const client = httpsClient(portico.kubeconfigPath, { maxSockets: 256 });
+  const send = client.json;
   try {
-    const send = client(readKubeconfig(portico.kubeconfigPath));
     const ns = 'bench-admission';
     const path = `/api/v1/namespaces/${ns}/configmaps`;
     await send('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { bench: 'admission' } } });
@@ -238,29 +160,13 @@ export async function benchAdmission(settings: { durationSec: number; connection
       addedLatencyPerWebhookCallMs: (webhooks.p50Ms - none.p50Ms) / 2,
     };
   } finally {
+    client.close();
     server.closeAllConnections();
     server.close();
     await portico.stop(5_000);
   }
 }
 
-async function main(): Promise<number> {
-  const report = await benchAdmission(args(), (line) => process.stdout.write(`${line}\n`));
-  const date = new Date().toISOString();
-  const dir = join(WORKSPACE_ROOT, '.bench');
-  mkdirSync(dir, { recursive: true });
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', node: process.version };
-  writeFileSync(join(dir, `admission-${date.replace(/[:.]/g, '-')}.json`), JSON.stringify({ date, machine, ...report }, null, 2));
-  process.stdout.write(`${admissionMarkdown(report).join('\n')}\n`);
-  return report.phases.every((p) => p.failed === 0) ? 0 : 1;
-}
-
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`bench admission: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
+  runStandalone('admission', (say) => benchAdmission(standaloneArgs({ durationSec: 10, connections: 16 }), say), admissionMarkdown, (r) => r.phases.every((p) => p.failed === 0));
 }

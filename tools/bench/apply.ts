@@ -6,21 +6,12 @@
 // warm-up of the same requests. Nothing leaves loopback.
 //
 // Part of `npm run bench` (--benches apply).
-import { Agent, request } from 'node:https';
 // tools/ belongs to no tagged project; the bench starts Portico exactly as the e2e suites do.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { type KubeconfigCredentials, readKubeconfig, startPortico } from '@portico/e2e';
+import { startPortico } from '@portico/e2e';
+import { closedLoop, type HttpsLoadClient, httpsClient, type LoadPhase, loadPhase } from './https-load';
 
-export interface ApplyPhase {
-  label: string;
-  opsPerSec: number;
-  ok: number;
-  failed: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** Responses by status code (0: transport error). */
-  codes: Record<string, number>;
-}
+export type ApplyPhase = LoadPhase;
 
 export interface ApplyReport {
   connections: number;
@@ -37,38 +28,7 @@ const NS = 'default';
 const PREFIX = 'bench-apply';
 const VALUE = 'x'.repeat(1024);
 
-type Send = (method: string, path: string, contentType: string, body: string) => Promise<number>;
-
-function client(creds: KubeconfigCredentials, connections: number): { send: Send; close: () => void } {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const url = new URL(creds.server);
-  const send: Send = (method, path, contentType, body) =>
-    new Promise((resolve) => {
-      const data = Buffer.from(body);
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path,
-          method,
-          agent,
-          ca: creds.ca,
-          cert: creds.cert,
-          key: creds.key,
-          servername: 'localhost',
-          headers: { accept: 'application/json', 'content-type': contentType, 'content-length': String(data.length) },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-      req.on('error', () => resolve(0));
-      req.end(data);
-    });
-  return { send, close: () => agent.destroy() };
-}
+type Send = HttpsLoadClient['send'];
 
 const itemPath = (i: number): string => `/api/v1/namespaces/${NS}/configmaps/${PREFIX}-${i}`;
 
@@ -91,36 +51,22 @@ async function phase(
   durationSec: number,
   counter: { n: number },
 ): Promise<ApplyPhase> {
-  const latencies: number[] = [];
-  const codes: Record<string, number> = {};
-  let ok = 0;
-  const end = Date.now() + durationSec * 1000;
-  const worker = async (): Promise<void> => {
-    while (Date.now() < end) {
-      const n = counter.n++;
-      const t = process.hrtime.bigint();
-      const code = await send(...make(n % OBJECTS, n));
-      latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-      codes[code] = (codes[code] ?? 0) + 1;
-      if (code === okCode) ok++;
-    }
-  };
-  const started = Date.now();
-  await Promise.all(Array.from({ length: connections }, worker));
-  const elapsed = (Date.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? NaN;
-  return { label, opsPerSec: ok / elapsed, ok, failed: latencies.length - ok, p50Ms: pct(50), p99Ms: pct(99), codes };
+  const run = await closedLoop({ connections, durationSec, okCode }, async () => {
+    const n = counter.n++;
+    const [method, path, contentType, body] = make(n % OBJECTS, n);
+    return (await send(method, path, body, contentType)).code;
+  });
+  return loadPhase(label, [run]);
 }
 
 export async function benchApply(opts: { durationSec: number; connections: number }, say: (line: string) => void): Promise<ApplyReport> {
   say(`bench: apply vs update (embedded, ${opts.connections} connections, ${opts.durationSec} s per phase)…`);
   const portico = await startPortico('embedded', { env: { PORTICO_LOG_LEVEL: 'warn' } });
-  const { send, close } = client(readKubeconfig(portico.kubeconfigPath), opts.connections);
+  const { send, close } = httpsClient(portico.kubeconfigPath, { maxSockets: opts.connections });
   try {
     for (let i = 0; i < OBJECTS; i++) {
       const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${PREFIX}-${i}` }, data: { n: '0', v: VALUE } });
-      const code = await send('POST', `/api/v1/namespaces/${NS}/configmaps`, 'application/json', body);
+      const { code } = await send('POST', `/api/v1/namespaces/${NS}/configmaps`, body);
       if (code !== 201) throw new Error(`creating ${PREFIX}-${i} answered ${code}`);
     }
     const counter = { n: 1 };

@@ -7,15 +7,12 @@
 //
 // Part of `npm run bench` (--benches auth); alone:
 //   node --conditions=@portico/source --import tsx tools/bench/auth.ts [--duration 10 --connections 16]
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
 // tools/ belongs to no tagged project; it measures the libraries and Portico as the e2e suites start it.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { RbacAuthorizer, RbacIndex } from '@portico/auth';
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { type KubeconfigCredentials, readKubeconfig, startPortico, WORKSPACE_ROOT } from '@portico/e2e';
+import { readKubeconfig, startPortico } from '@portico/e2e';
+import { closedLoop, type HttpsLoadClient, httpsClient, type LoadPhase, loadPhase, runStandalone, standaloneArgs, until } from './https-load';
 
 export interface AuthReport {
   settings: { durationSec: number; connections: number; roles: number };
@@ -24,24 +21,7 @@ export interface AuthReport {
   tokenVsCertificate: number;
 }
 
-interface Phase {
-  label: string;
-  opsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  failed: number;
-}
-
-function args(): { durationSec: number; connections: number; roles: number } {
-  const out = { durationSec: 10, connections: 16, roles: 500 };
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--duration') out.durationSec = Number(argv[++i]);
-    else if (argv[i] === '--connections') out.connections = Number(argv[++i]);
-    else if (argv[i] === '--roles') out.roles = Number(argv[++i]);
-  }
-  return out;
-}
+type Phase = LoadPhase;
 
 /** RBAC decisions/s over a populated index, bounded by time. */
 export function benchDecisions(roles: number, durationSec: number): number {
@@ -92,74 +72,18 @@ export function benchDecisions(roles: number, durationSec: number): number {
   return n / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
-function client(creds: KubeconfigCredentials, token?: string) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const url = new URL(creds.server);
-  return (method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> =>
-    new Promise((resolve, reject) => {
-      const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path,
-          method,
-          agent,
-          ca: creds.ca,
-          ...(token === undefined ? { cert: creds.cert, key: creds.key } : {}),
-          servername: 'localhost',
-          headers: {
-            accept: 'application/json',
-            ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-            ...(data ? { 'content-type': 'application/json', 'content-length': String(data.length) } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let json: unknown;
-            try {
-              json = text ? JSON.parse(text) : undefined;
-            } catch {
-              json = text;
-            }
-            resolve({ status: res.statusCode ?? 0, json });
-          });
-        },
-      );
-      req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-      req.on('error', reject);
-      req.end(data);
-    });
-}
-
-type Send = ReturnType<typeof client>;
+type Send = HttpsLoadClient['json'];
 
 async function measure(send: Send, label: string, path: string, connections: number, durationSec: number): Promise<Phase> {
-  const latencies: number[] = [];
-  let failed = 0;
-  const end = Date.now() + durationSec * 1000;
   // Names are unique per run: generateName's five random characters collide a few times in
   // thousands of creates, and those 409s would be counted against the credential.
   const prefix = `b-${label.replace(/[^a-z]/g, '').slice(0, 20)}-${Date.now().toString(36)}`;
   let seq = 0;
-  const worker = async () => {
-    while (Date.now() < end) {
-      const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${prefix}-${seq++}` }, data: { v: 'x'.repeat(1024) } };
-      const t = process.hrtime.bigint();
-      const res = await send('POST', path, body).catch(() => ({ status: 0, json: undefined }));
-      latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-      if (res.status !== 201) failed++;
-    }
-  };
-  const started = Date.now();
-  await Promise.all(Array.from({ length: connections }, worker));
-  const elapsed = (Date.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? NaN;
-  return { label, opsPerSec: (latencies.length - failed) / elapsed, p50Ms: pct(50), p99Ms: pct(99), failed };
+  const run = await closedLoop({ connections, durationSec, okCode: 201 }, async () => {
+    const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${prefix}-${seq++}` }, data: { v: 'x'.repeat(1024) } };
+    return (await send('POST', path, body)).status;
+  });
+  return loadPhase(label, [run]);
 }
 
 export function authMarkdown(r: AuthReport): string[] {
@@ -183,9 +107,11 @@ export async function benchAuth(settings: { durationSec: number; connections: nu
   say('bench: auth, RBAC decisions…');
   const decisionsPerSec = benchDecisions(roles, Math.min(settings.durationSec, 5));
   const portico = await startPortico('embedded', { env: { PORTICO_LOG_LEVEL: 'warn' } });
+  const creds = readKubeconfig(portico.kubeconfigPath);
+  const adminClient = httpsClient(creds, { maxSockets: 64 });
+  const clients = [adminClient];
   try {
-    const creds = readKubeconfig(portico.kubeconfigPath);
-    const admin = client(creds);
+    const admin = adminClient.json;
     const ns = 'bench-auth';
     await admin('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await admin('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'writer' } });
@@ -199,13 +125,11 @@ export async function benchAuth(settings: { durationSec: number; connections: nu
     const tr = await admin('POST', `/api/v1/namespaces/${ns}/serviceaccounts/writer/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} });
     const token = (tr.json as { status?: { token?: string } }).status?.token ?? '';
     if (token === '') throw new Error(`no token: ${JSON.stringify(tr.json)}`);
-    const sa = client(creds, token);
+    const saClient = httpsClient(creds, { maxSockets: 64, token });
+    clients.push(saClient);
+    const sa = saClient.json;
     const path = `/api/v1/namespaces/${ns}/configmaps`;
-    const deadline = Date.now() + 30_000;
-    while ((await sa('POST', path, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'probe-' } })).status !== 201) {
-      if (Date.now() > deadline) throw new Error('the RoleBinding never took effect');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until('the RoleBinding to take effect', async () => (await sa('POST', path, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'probe-' } })).status === 201);
     await measure(admin, 'warm-up', path, Math.min(4, settings.connections), 2);
     say('bench: auth, creates with the admin certificate…');
     const certificate = await measure(admin, 'admin client certificate (system:masters)', path, settings.connections, settings.durationSec);
@@ -221,27 +145,16 @@ export async function benchAuth(settings: { durationSec: number; connections: nu
       tokenVsCertificate: serviceAccountToken.opsPerSec / ((certificate.opsPerSec + certificateAgain.opsPerSec) / 2),
     };
   } finally {
+    for (const c of clients) c.close();
     await portico.stop(5_000);
   }
 }
 
-async function main(): Promise<number> {
-  const report = await benchAuth(args(), (line) => process.stdout.write(`${line}\n`));
-  const date = new Date().toISOString();
-  const dir = join(WORKSPACE_ROOT, '.bench');
-  mkdirSync(dir, { recursive: true });
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', node: process.version };
-  writeFileSync(join(dir, `auth-${date.replace(/[:.]/g, '-')}.json`), JSON.stringify({ date, machine, ...report }, null, 2));
-  process.stdout.write(`${authMarkdown(report).join('\n')}\n`);
-  return Object.values(report.creates).every((p) => p.failed === 0) ? 0 : 1;
-}
-
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`bench auth: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
+  runStandalone(
+    'auth',
+    (say) => benchAuth(standaloneArgs({ durationSec: 10, connections: 16, roles: 500 }, { '--roles': 'roles' }), say),
+    authMarkdown,
+    (r) => Object.values(r.creates).every((p) => p.failed === 0),
   );
 }

@@ -13,20 +13,12 @@
 //
 // Part of `npm run bench` (--benches crds).
 import { readdirSync, readFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 // tools/ belongs to no tagged project; the bench starts Portico exactly as the e2e suites do.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { type KubeconfigCredentials, readKubeconfig, startPortico } from '@portico/e2e';
+import { startPortico } from '@portico/e2e';
+import { closedLoop, type HttpsLoadClient, httpsClient, type LoadPhase, type LoadSample, loadPhase } from './https-load';
 
-export interface CrdPhase {
-  label: string;
-  opsPerSec: number;
-  ok: number;
-  failed: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** Responses by status code (0: transport error). */
-  codes: Record<string, number>;
+export interface CrdPhase extends LoadPhase {
   /** CPU time (user + system) Portico's processes spent per created object, µs. */
   cpuUsPerObject: number;
 }
@@ -92,39 +84,7 @@ function crd(plural: string, kind: string, rules: readonly object[]): object {
   };
 }
 
-type Send = (method: string, path: string, body?: string) => Promise<{ code: number; body: string }>;
-
-function client(creds: KubeconfigCredentials, connections: number): { send: Send; close: () => void } {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const url = new URL(creds.server);
-  const send: Send = (method, path, body) =>
-    new Promise((resolve) => {
-      const data = body === undefined ? undefined : Buffer.from(body);
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path,
-          method,
-          agent,
-          ca: creds.ca,
-          cert: creds.cert,
-          key: creds.key,
-          servername: 'localhost',
-          headers: { accept: 'application/json', ...(data ? { 'content-type': 'application/json', 'content-length': String(data.length) } : {}) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ code: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        },
-      );
-      req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-      req.on('error', () => resolve({ code: 0, body: '' }));
-      req.end(data);
-    });
-  return { send, close: () => agent.destroy() };
-}
+type Send = HttpsLoadClient['send'];
 
 type Make = (n: number) => [string, string];
 
@@ -141,11 +101,7 @@ const customResource =
     }),
   ];
 
-interface Sample {
-  latencies: number[];
-  codes: Record<string, number>;
-  ok: number;
-  elapsedSec: number;
+interface Sample extends LoadSample {
   cpuSec: number;
 }
 
@@ -175,38 +131,21 @@ function treeCpuSeconds(root: number): number {
   return total;
 }
 
-/** One closed-loop run of `make`'s requests. */
+/** One closed-loop run of `make`'s requests, with the CPU time Portico's processes spent meanwhile. */
 async function sample(send: Send, make: Make, connections: number, durationSec: number, counter: { n: number }, serverPid: number): Promise<Sample> {
   const cpuBefore = treeCpuSeconds(serverPid);
-  const latencies: number[] = [];
-  const codes: Record<string, number> = {};
-  let ok = 0;
-  const end = Date.now() + durationSec * 1000;
-  const worker = async (): Promise<void> => {
-    while (Date.now() < end) {
-      const [path, body] = make(counter.n++);
-      const t = process.hrtime.bigint();
-      const { code } = await send('POST', path, body);
-      latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-      codes[code] = (codes[code] ?? 0) + 1;
-      if (code === 201) ok++;
-    }
-  };
-  const started = Date.now();
-  await Promise.all(Array.from({ length: connections }, worker));
-  return { latencies, codes, ok, elapsedSec: (Date.now() - started) / 1000, cpuSec: treeCpuSeconds(serverPid) - cpuBefore };
+  const run = await closedLoop({ connections, durationSec, okCode: 201 }, async () => {
+    const [path, body] = make(counter.n++);
+    return (await send('POST', path, body)).code;
+  });
+  return { ...run, cpuSec: treeCpuSeconds(serverPid) - cpuBefore };
 }
 
 /** Several samples of one kind of request as one phase. */
 function combine(label: string, samples: Sample[]): CrdPhase {
-  const latencies = samples.flatMap((x) => x.latencies).sort((a, b) => a - b);
-  const codes: Record<string, number> = {};
-  for (const x of samples) for (const [k, v] of Object.entries(x.codes)) codes[k] = (codes[k] ?? 0) + v;
   const ok = samples.reduce((n, x) => n + x.ok, 0);
-  const elapsed = samples.reduce((n, x) => n + x.elapsedSec, 0);
   const cpuSec = samples.reduce((n, x) => n + x.cpuSec, 0);
-  const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? NaN;
-  return { label, opsPerSec: ok / elapsed, ok, failed: latencies.length - ok, p50Ms: pct(50), p99Ms: pct(99), codes, cpuUsPerObject: (cpuSec / ok) * 1e6 };
+  return { ...loadPhase(label, samples), cpuUsPerObject: (cpuSec / ok) * 1e6 };
 }
 
 /** Creates the CRD, waits for Established and for its first object to be accepted (then deleted). */
@@ -217,7 +156,7 @@ async function install(send: Send, plural: string, kind: string, rules: readonly
   let last = '';
   for (;;) {
     const [path, body] = customResource(plural, kind)(-1);
-    const r = await send('POST', path, body);
+    const r = await send('POST', path, body).catch((e: unknown) => ({ code: 0, body: String(e) }));
     if (r.code === 201) {
       await send('DELETE', `${path}/bench-${plural}--1`);
       return;
@@ -231,7 +170,7 @@ async function install(send: Send, plural: string, kind: string, rules: readonly
 export async function benchCrds(opts: { durationSec: number; connections: number }, say: (line: string) => void): Promise<CrdReport> {
   say(`bench: custom resources vs ConfigMaps, CEL rules (embedded, ${opts.connections} connections, ${opts.durationSec} s per phase)…`);
   const portico = await startPortico('embedded', { env: { PORTICO_LOG_LEVEL: 'warn' } });
-  const { send, close } = client(readKubeconfig(portico.kubeconfigPath), opts.connections);
+  const { send, close } = httpsClient(portico.kubeconfigPath, { maxSockets: opts.connections });
   try {
     await install(send, 'plainwidgets', 'PlainWidget', []);
     await install(send, 'ruledwidgets', 'RuledWidget', RULES);

@@ -30,6 +30,7 @@ import { applyMarkdown, benchApply, type ApplyReport } from './apply';
 import { authMarkdown, benchAuth, type AuthReport } from './auth';
 import { benchCodec, codecMarkdown, type CodecReport } from './codec';
 import { benchCrds, crdsMarkdown, type CrdReport } from './crds';
+import { percentile } from './https-load';
 import { benchWatch, type LatencyFigures, type WatchArgs, type WatchReport } from './watch';
 
 // autocannon ships no types; this is the part of its API used here.
@@ -130,11 +131,6 @@ export interface Measurement {
 const VALUE_1KIB = 'x'.repeat(1024);
 const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 /** Puts of 1 KiB values over 1000 keys with `inFlight` workers, until the deadline or the cap. */
 async function benchEtcdPuts(endpoint: string, inFlight: number, durationSec: number): Promise<Measurement> {
