@@ -43,7 +43,7 @@ export function createAdmissionService(opts: AdmissionServiceOptions): Admission
   const limitRanger = new LimitRanger(lister);
   const chain = new AdmissionChain(
     [
-      new NamespaceLifecycle(opts.storage),
+      new NamespaceLifecycle(opts.storage, webhooks.namespaces),
       limitRanger,
       new ServiceAccountAdmission(opts.storage),
       new PriorityAdmission(opts.storage, lister),

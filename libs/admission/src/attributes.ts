@@ -37,4 +37,12 @@ export interface ValidationPlugin {
   handles(op: Operation): boolean;
   /** Throws a StatusError to deny; must not mutate. */
   validate(attrs: Attributes): Promise<void>;
+  /**
+   * Whether validate could deny, warn or annotate for this request, asked after the mutating step
+   * (see AdmissionChain.admit): false lets the caller skip the Validate call. It may answer true
+   * when unsure, never false when validate would act; a plugin without it is always asked.
+   * Only the operation, the resource, the namespace and cluster state may decide, not the object's
+   * contents: the gateway's strategy changes the object between the two steps.
+   */
+  mayApply?(attrs: Attributes): Promise<boolean>;
 }

@@ -86,7 +86,28 @@ export class AdmissionChain implements Pick<AdmissionServicePort, 'admit' | 'val
       object: changed && a.object !== undefined ? Buffer.from(JSON.stringify(a.object)) : Buffer.alloc(0),
       warnings: a.warnings,
       auditAnnotations: a.auditAnnotations,
+      validationNotNeeded: !(await this.validationMayApply(a)),
     };
+  }
+
+  /**
+   * Whether any validating plugin could act on this request, so the caller knows whether the
+   * Validate call (a second round trip in the distributed shape) can be skipped. Asked with the
+   * admitted attributes; cluster state comes from the same caches Validate reads, so skipping is
+   * the same as a Validate that ran a moment earlier. Any doubt (a plugin without mayApply, a
+   * failed lookup) means Validate must run.
+   */
+  private async validationMayApply(a: Attributes): Promise<boolean> {
+    for (const p of this.validating) {
+      if (!p.handles(a.operation)) continue;
+      if (p.mayApply === undefined) return true;
+      try {
+        if (await p.mayApply(a)) return true;
+      } catch {
+        return true;
+      }
+    }
+    return false;
   }
 
   async validate(req: AdmissionRequest, ctx?: CallContext): Promise<ValidateResponse> {

@@ -18,10 +18,13 @@ import {
 export interface ObjectSource {
   /** The current objects, sorted by namespace/name. */
   list(ctx?: CallContext): Promise<readonly KubeObject[]>;
+  /** One object by namespace ('' for cluster-scoped) and name, undefined when there is none. */
+  get(namespace: string, name: string, ctx?: CallContext): Promise<KubeObject | undefined>;
   close(): void;
 }
 
-const keyOf = (o: KubeObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+const keyOf = (o: KubeObject): string => key(o.metadata?.namespace ?? '', o.metadata?.name ?? '');
+const key = (namespace: string, name: string): string => `${namespace}/${name}`;
 
 async function listAll(storage: StorageServicePort, group: string, resource: string, ctx?: CallContext): Promise<{ items: KubeObject[]; rv: number }> {
   const items: KubeObject[] = [];
@@ -61,6 +64,10 @@ export class ListingSource implements ObjectSource {
     return sorted(new Map(items.map((o) => [keyOf(o), o])));
   }
 
+  async get(namespace: string, name: string, ctx?: CallContext): Promise<KubeObject | undefined> {
+    return (await this.list(ctx)).find((o) => keyOf(o) === key(namespace, name));
+  }
+
   close(): void {}
 }
 
@@ -93,6 +100,12 @@ export class WatchedSource implements ObjectSource {
     while (this.stale) await this.load(ctx);
     this.snapshot ??= sorted(this.objects);
     return this.snapshot;
+  }
+
+  /** A map lookup: no sorted snapshot is built, so a per-request read stays cheap while objects change. */
+  async get(namespace: string, name: string, ctx?: CallContext): Promise<KubeObject | undefined> {
+    while (this.stale) await this.load(ctx);
+    return this.objects.get(key(namespace, name));
   }
 
   close(): void {

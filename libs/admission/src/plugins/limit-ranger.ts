@@ -44,6 +44,13 @@ const containersOf = (spec: Obj): Obj[] => [...arr(spec['initContainers']), ...a
 const q = (s: string): Quantity => Quantity.parse(String(s));
 const fmt = (s: string): string => String(s);
 
+/** What validate checks: pod creates, and PVC creates and updates. */
+function validatesLimits(a: Attributes): boolean {
+  if (a.subresource !== '') return false;
+  const pvc = a.group === '' && a.resource === 'persistentvolumeclaims';
+  return pvc || (isPod(a) && a.operation !== 'UPDATE');
+}
+
 export class LimitRanger implements MutationPlugin, ValidationPlugin {
   readonly name = 'LimitRanger';
   constructor(private readonly lister: CachedLister) {}
@@ -90,11 +97,13 @@ export class LimitRanger implements MutationPlugin, ValidationPlugin {
     }
   }
 
+  async mayApply(a: Attributes): Promise<boolean> {
+    return validatesLimits(a) && (await limitRanges(this.lister, a)).length > 0;
+  }
+
   async validate(a: Attributes): Promise<void> {
-    if (a.object === undefined || a.subresource !== '') return;
+    if (a.object === undefined || !validatesLimits(a)) return;
     const pvc = a.group === '' && a.resource === 'persistentvolumeclaims';
-    if (!isPod(a) && !pvc) return;
-    if (a.operation === 'UPDATE' && !pvc) return;
     const items = await limitRanges(this.lister, a);
     if (items.length === 0) return;
     const errs: string[] = [];

@@ -322,6 +322,14 @@ export class PodSecurity implements ValidationPlugin {
     return op === 'CREATE' || op === 'UPDATE';
   }
 
+  /** Namespace updates, pods, and the workloads templateSpec knows: the requests validate looks at. */
+  async mayApply(a: Attributes): Promise<boolean> {
+    if (a.group === '' && a.resource === 'namespaces' && a.subresource === '' && a.operation === 'UPDATE') return true;
+    if (a.namespace === '' || a.object === undefined) return false;
+    if (a.group === '' && a.resource === 'pods') return a.subresource === '' || a.subresource === 'ephemeralcontainers';
+    return a.subresource === '' && templateSpec(a, a.object) !== undefined;
+  }
+
   async validate(a: Attributes): Promise<void> {
     if (a.group === '' && a.resource === 'namespaces' && a.subresource === '' && a.operation === 'UPDATE') return this.namespaceChanged(a);
     if (a.namespace === '' || a.object === undefined) return;

@@ -213,6 +213,12 @@ export class ResourceQuotaAdmission implements ValidationPlugin {
     return op === 'CREATE';
   }
 
+  /** The same test validate starts with: does the namespace have quotas at all (cached)? */
+  async mayApply(a: Attributes): Promise<boolean> {
+    if (a.namespace === '' || a.subresource !== '') return false;
+    return (await this.lister.list('', 'resourcequotas', a.namespace, ctxOf(a))).length > 0;
+  }
+
   async validate(a: Attributes): Promise<void> {
     if (a.namespace === '' || a.subresource !== '' || a.object === undefined) return;
     const ctx = ctxOf(a);

@@ -50,6 +50,10 @@ export class AdmissionExpressionValidation implements ValidationPlugin {
     return op === 'CREATE' || op === 'UPDATE';
   }
 
+  async mayApply(a: Attributes): Promise<boolean> {
+    return a.group === group && a.subresource === '' && kinds[a.resource] !== undefined;
+  }
+
   async validate(a: Attributes): Promise<void> {
     if (a.group !== group || a.subresource !== '' || a.object === undefined) return;
     const kind = kinds[a.resource];

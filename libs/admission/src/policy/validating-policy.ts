@@ -124,6 +124,11 @@ export class ValidatingAdmissionPolicies implements ValidationPlugin {
     }
   }
 
+  /** Any binding at all (cached): matching is left to validate, which sees the final object. */
+  async mayApply(a: Attributes): Promise<boolean> {
+    return (await this.bindings.list(a.deadline !== undefined ? { deadline: a.deadline } : {})).length > 0;
+  }
+
   async validate(a: Attributes): Promise<void> {
     const ctx: CallContext = a.deadline !== undefined ? { deadline: a.deadline } : {};
     const bindings = (await this.bindings.list(ctx)) as readonly Binding[];

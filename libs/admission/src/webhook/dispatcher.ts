@@ -29,7 +29,8 @@ const group = 'admissionregistration.k8s.io';
 export class WebhookSources {
   readonly mutating: ObjectSource;
   readonly validating: ObjectSource;
-  private readonly namespaces: ObjectSource | undefined;
+  /** Namespaces kept current from the bus; undefined without one. */
+  readonly namespaces: ObjectSource | undefined;
   readonly resolve: ServiceResolver;
   private readonly compiled = new Map<string, CompileResult>();
 
@@ -50,7 +51,7 @@ export class WebhookSources {
   async namespace(name: string, ctx: CallContext): Promise<KubeObject | undefined> {
     let ns: KubeObject | undefined;
     if (this.namespaces !== undefined) {
-      ns = (await this.namespaces.list(ctx)).find((o) => o.metadata?.name === name);
+      ns = await this.namespaces.get('', name, ctx);
     } else {
       const res = await this.opts.storage.get({ ref: { group: '', resource: 'namespaces', namespace: '', name }, resourceVersion: '' }, ctx);
       if (res.status === undefined) ns = JSON.parse(res.object.toString('utf8')) as KubeObject;
@@ -320,6 +321,11 @@ export class ValidatingWebhooks implements ValidationPlugin {
 
   handles(): boolean {
     return true;
+  }
+
+  /** Any validating webhook configured for a request not exempt from webhooks; rules are left to validate. */
+  async mayApply(a: Attributes): Promise<boolean> {
+    return (await invocations(this.sources.validating, a)).length > 0;
   }
 
   async validate(a: Attributes): Promise<void> {

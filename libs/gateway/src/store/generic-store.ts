@@ -151,7 +151,7 @@ export class GenericStore {
     desc.strategy.applyDefaults(obj);
     updateManagedFields(desc, undefined, obj, o.fieldManager, o.subresource ?? '');
     const name = obj.metadata?.name ?? '';
-    const admitted = await this.admit(desc, { operation: 'CREATE', namespace, name, obj, old: undefined, options: createOptions }, o);
+    const { object: admitted, validationNotNeeded } = await this.admit(desc, { operation: 'CREATE', namespace, name, obj, old: undefined, options: createOptions }, o);
     const allocator = o.dryRun ? undefined : this.allocatorFor(desc);
     if (allocator !== undefined && (admitted.metadata?.name ?? '') === '' && admitted.metadata?.generateName !== undefined) {
       // What is allocated names its owner, so the name is chosen first.
@@ -161,7 +161,9 @@ export class GenericStore {
     let res;
     try {
       o.warnings.push(...beforeCreate(desc, admitted, { namespace, now: this.now(), uid: randomUUID() }).warnings);
-      await this.validate(desc, { operation: 'CREATE', namespace, name: admitted.metadata?.name ?? '', obj: admitted, old: undefined, options: createOptions }, o);
+      if (!validationNotNeeded) {
+        await this.validate(desc, { operation: 'CREATE', namespace, name: admitted.metadata?.name ?? '', obj: admitted, old: undefined, options: createOptions }, o);
+      }
       if (o.dryRun) return admitted;
       const generated = name === '' && admitted.metadata?.generateName !== undefined;
       // k8s parity: a generated name that is taken is generated again (store.go retries 8 times).
@@ -232,13 +234,13 @@ export class GenericStore {
         const created = await this.create(desc, namespace, await tryUpdate(undefined), o);
         return { object: created, created: true };
       }
-      let next = await tryUpdate(current);
-      next = await this.admit(desc, { operation: 'UPDATE', namespace, name, obj: next, old: current, options }, o);
+      const admitted = await this.admit(desc, { operation: 'UPDATE', namespace, name, obj: await tryUpdate(current), old: current, options }, o);
+      const next = admitted.object;
       const allocator = o.dryRun ? undefined : this.allocatorFor(desc);
       const undo = allocator === undefined ? noAllocation : await allocator.allocate(next, current, o.ctx);
       let written: KubeObject | undefined;
       try {
-        written = await this.writeUpdate(desc, namespace, name, next, current, o, options);
+        written = await this.writeUpdate(desc, namespace, name, next, current, o, options, admitted.validationNotNeeded);
       } catch (e) {
         await undo();
         throw e;
@@ -267,11 +269,12 @@ export class GenericStore {
     current: KubeObject,
     o: WriteOptions,
     options: object,
+    validationNotNeeded: boolean,
   ): Promise<KubeObject | undefined> {
     const currentRv = current.metadata?.resourceVersion ?? '';
     o.warnings.push(...beforeUpdate(desc, next, current, { namespace, now: this.now(), subresource: o.subresource ?? '' }).warnings);
     ignoreManagedFieldsTimestamps(next, current);
-    await this.validate(desc, { operation: 'UPDATE', namespace, name, obj: next, old: current, options }, o);
+    if (!validationNotNeeded) await this.validate(desc, { operation: 'UPDATE', namespace, name, obj: next, old: current, options }, o);
     if (shouldDeleteDuringUpdate(next, desc)) {
       if (o.dryRun) return next;
       const del = await callService(
@@ -311,8 +314,8 @@ export class GenericStore {
       const currentRv = current.metadata?.resourceVersion ?? '';
       const plan = beforeDelete(desc, current, options, { now: this.now() });
       const attrs: AdmissionAttributes = { operation: 'DELETE', namespace, name, obj: undefined, old: current, options: deleteOptions };
-      await this.admit(desc, attrs, o);
-      await this.validate(desc, attrs, o);
+      const { validationNotNeeded } = await this.admit(desc, attrs, o);
+      if (!validationNotNeeded) await this.validate(desc, attrs, o);
       switch (plan.action) {
         case 'pending':
           return { code: 200, body: finalizeDelete(desc, plan.object) };
@@ -367,11 +370,15 @@ export class GenericStore {
     return removed;
   }
 
-  /** Mutating admission; returns the object as admission left it. */
-  private async admit(desc: ResourceDescriptor, a: AdmissionAttributes, o: WriteOptions): Promise<KubeObject> {
+  /**
+   * Mutating admission; returns the object as admission left it, and whether admission said that
+   * no validating step applies to the request (then the Validate round trip is skipped: it could
+   * neither refuse, warn nor annotate).
+   */
+  private async admit(desc: ResourceDescriptor, a: AdmissionAttributes, o: WriteOptions): Promise<{ object: KubeObject; validationNotNeeded: boolean }> {
     const res = await callService('admission', this.admission.admit(this.admissionRequest(desc, a, o), o.ctx));
     this.enforce(desc, a.name, res, o);
-    return res.object.length > 0 ? parseObject(res.object) : (a.obj ?? {});
+    return { object: res.object.length > 0 ? parseObject(res.object) : (a.obj ?? {}), validationNotNeeded: res.validationNotNeeded === true };
   }
 
   /** Validating admission. */

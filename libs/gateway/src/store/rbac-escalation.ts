@@ -158,14 +158,20 @@ export class RbacEscalationCheck {
     return { forbidden: statusErrors.forbidden({ group: rbacGroup, resource }, name, escalationMessage(user, missing, own.evaluationError)) };
   }
 
+  /** Whether check has anything to look at for this request (the same tests check starts with). */
+  applies(req: AdmissionRequest): boolean {
+    const res = req.resource;
+    if (res === undefined || res.group !== rbacGroup || req.subResource !== '') return false;
+    if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return false;
+    // system:masters is how the API server's own loopback writes come in: always allowed.
+    if (req.user === undefined || req.user.groups.includes('system:masters')) return false;
+    return ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].includes(res.resource);
+  }
+
   async check(req: AdmissionRequest, ctx?: CallContext): Promise<Checked> {
     const res = req.resource;
-    if (res === undefined || res.group !== rbacGroup || req.subResource !== '') return {};
-    if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return {};
     const user = req.user;
-    if (user === undefined) return {};
-    // system:masters is how the API server's own loopback writes come in: always allowed.
-    if (user.groups.includes('system:masters')) return {};
+    if (!this.applies(req) || res === undefined || user === undefined) return {};
     const obj = JSON.parse(Buffer.from(req.object).toString('utf8')) as Record<string, unknown>;
     const namespace = req.namespace;
     const name = req.name;
@@ -208,7 +214,12 @@ export class RbacEscalationCheck {
 export function withRbacEscalationChecks(admission: AdmissionServicePort, auth: AuthServicePort, storage: StorageServicePort): AdmissionServicePort {
   const checker = new RbacEscalationCheck(auth, storage);
   return {
-    admit: (req, ctx) => admission.admit(req, ctx),
+    // The escalation check is a validating step of its own: where it applies, Validate must run
+    // even when the admission service has nothing to validate.
+    admit: async (req, ctx) => {
+      const res = await admission.admit(req, ctx);
+      return res.validationNotNeeded === true && checker.applies(req) ? { ...res, validationNotNeeded: false } : res;
+    },
     convertObjects: (req, ctx) => admission.convertObjects(req, ctx),
     validate: async (req, ctx): Promise<ValidateResponse> => {
       const c = await checker.check(req, ctx);

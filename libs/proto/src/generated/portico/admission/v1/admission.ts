@@ -50,6 +50,13 @@ export interface AdmitResponse {
   object: Buffer;
   warnings: string[];
   auditAnnotations: { [key: string]: string };
+  /**
+   * True when Validate would have nothing to run for this request (no validating built-in plugin
+   * applies, no ValidatingAdmissionPolicy or validating webhook is configured), so the caller may
+   * skip that call. Unset or false, as from an admission service that predates it, means the
+   * caller must call Validate.
+   */
+  validationNotNeeded?: boolean | undefined;
 }
 
 export interface AdmitResponse_AuditAnnotationsEntry {
@@ -315,7 +322,14 @@ export const AdmissionRequest: MessageFns<AdmissionRequest> = {
 };
 
 function createBaseAdmitResponse(): AdmitResponse {
-  return { allowed: false, status: undefined, object: Buffer.alloc(0), warnings: [], auditAnnotations: {} };
+  return {
+    allowed: false,
+    status: undefined,
+    object: Buffer.alloc(0),
+    warnings: [],
+    auditAnnotations: {},
+    validationNotNeeded: undefined,
+  };
 }
 
 export const AdmitResponse: MessageFns<AdmitResponse> = {
@@ -335,6 +349,9 @@ export const AdmitResponse: MessageFns<AdmitResponse> = {
     globalThis.Object.entries(message.auditAnnotations).forEach(([key, value]: [string, string]) => {
       AdmitResponse_AuditAnnotationsEntry.encode({ key: key as any, value }, writer.uint32(42).fork()).join();
     });
+    if (message.validationNotNeeded !== undefined) {
+      writer.uint32(48).bool(message.validationNotNeeded);
+    }
     return writer;
   },
 
@@ -394,6 +411,14 @@ export const AdmitResponse: MessageFns<AdmitResponse> = {
             }
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.validationNotNeeded = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -426,6 +451,7 @@ export const AdmitResponse: MessageFns<AdmitResponse> = {
       },
       {},
     );
+    message.validationNotNeeded = object.validationNotNeeded ?? undefined;
     return message;
   },
 };
