@@ -108,6 +108,88 @@ describe('decodeProtobufObject', () => {
     expect((decodeProtobufObject(envelope('v1', 'ConfigMap', gen)).object['metadata'] as JsonObject)['generation']).toBe(2 ** 40);
   });
 
+  // The decoder reads 64-bit varints as numbers while within ±2^53 and as bigints beyond: both
+  // sides of each boundary, and a JSON number exactly as Number(bigint) rounds it.
+  it('reads int64 values exactly on both sides of ±2^53 and at the extremes', () => {
+    const generation = (n: bigint) =>
+      (decodeProtobufObject(envelope('v1', 'ConfigMap', msg([1, b, msg([7, v, n])]))).object['metadata'] as JsonObject)['generation'];
+    // omitempty: zero is left out, whichever way it was read.
+    expect(generation(0n)).toBeUndefined();
+    for (const n of [1n, 127n, 128n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n - 1n]) {
+      expect(generation(n)).toBe(Number(n));
+      expect(generation(-n)).toBe(Number(-n));
+    }
+    expect(generation(-(2n ** 63n))).toBe(-(2 ** 63));
+    // 2^64 - 1 on the wire is int64 -1.
+    expect(generation(2n ** 64n - 1n)).toBe(-1);
+  });
+
+  it('reads negative and extreme int32 values from 10-byte varints', () => {
+    const replicas = (n: bigint) =>
+      (decodeProtobufObject(envelope('apps/v1', 'Deployment', msg([2, b, msg([1, v, n])]))).object['spec'] as JsonObject)['replicas'];
+    for (const n of [-1n, -128n, -(2n ** 31n), 2n ** 31n - 1n, 0n, 300n]) expect(replicas(n)).toBe(Number(n));
+    // Go's int32(x) keeps the low 32 bits of a wider value.
+    expect(replicas(2n ** 32n + 5n)).toBe(5);
+  });
+
+  it('reads times from int64 seconds, negative ones included', () => {
+    const created = (seconds: bigint) =>
+      (decodeProtobufObject(envelope('v1', 'ConfigMap', msg([1, b, msg([8, b, msg([1, v, seconds])])]))).object['metadata'] as JsonObject)[
+        'creationTimestamp'
+      ];
+    expect(created(0n)).toBe('1970-01-01T00:00:00Z');
+    expect(created(-1n)).toBe('1969-12-31T23:59:59Z');
+    expect(created(1700000000n)).toBe('2023-11-14T22:13:20Z');
+    expect(created(-62135596800n)).toBeNull();
+    expect(created(253402300799n)).toBe('9999-12-31T23:59:59Z');
+  });
+
+  it('appends packed runs of multi-byte and negative varints to unpacked values', () => {
+    const sc = num(`${core}.PodSpec`, 'securityContext');
+    const groups = num(`${core}.PodSecurityContext`, 'supplementalGroups');
+    const spec = num(`${core}.Pod`, 'spec');
+    const packed = new ProtoWriter();
+    for (const g of [0n, 300n, 2n ** 40n, -1n, 2n ** 60n]) packed.varint64(g);
+    const raw = msg([spec, b, msg([sc, b, msg([groups, v, 7], [groups, b, packed.finishBytes()], [groups, v, 8])])]);
+    const pod = decodeProtobufObject(envelope('v1', 'Pod', raw)).object;
+    expect(((pod['spec'] as JsonObject)['securityContext'] as JsonObject)['supplementalGroups']).toEqual([7, 0, 300, 2 ** 40, -1, 2 ** 60, 8]);
+    // A packed run cut short is a 400, not a partial list.
+    const cut = packed.finishBytes().subarray(0, 4);
+    expect(badRequest(() => decodeProtobufObject(envelope('v1', 'Pod', msg([spec, b, msg([sc, b, msg([groups, b, cut])])]))))).toContain('unexpected EOF');
+  });
+
+  it('decodes short and long strings, ASCII or not, as Go does', () => {
+    const data = num(`${core}.ConfigMap`, 'data');
+    const values = [
+      '',
+      'a',
+      'x'.repeat(16),
+      'y'.repeat(17),
+      'é',
+      'naïve café',
+      '日本語のラベルの値はとても長いです',
+      '😀 emoji past the BMP and longer than sixteen bytes 😀',
+      '\ufeffstarts with a BOM, which Go keeps',
+      'ends with a BOM\ufeff',
+      '\u0000\u007f control characters',
+    ];
+    const raw = msg(...values.map((s, i): Part => [data, b, msg([1, b, `k${String(i).padStart(2, '0')}`], [2, b, s])]));
+    const out = decodeProtobufObject(envelope('v1', 'ConfigMap', raw)).object['data'] as JsonObject;
+    expect(Object.values(out)).toEqual(values);
+    // Invalid UTF-8 past the short-string length still goes byte by byte.
+    const long = Uint8Array.from([...Buffer.from('a long prefix of ascii '), 0xf0, 0x9f, 0x98, 0x41, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80]);
+    const bad = msg([data, b, msg([1, b, 'k'], [2, b, long])]);
+    expect(decodeProtobufObject(envelope('v1', 'ConfigMap', bad)).object['data']).toEqual({
+      k: 'a long prefix of ascii \ufffd\ufffd\ufffdA\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd',
+    });
+  });
+
+  it('sorts map keys by code point, as Go sorts UTF-8 bytes', () => {
+    const raw = msg(...['😀', '\uffff', 'ab', 'a', '', 'Z', '\ud7ff'].map((k): Part => [1, b, msg([11, b, msg([1, b, k], [2, b, 'v'])])]));
+    const labels = (decodeProtobufObject(envelope('v1', 'ConfigMap', raw)).object['metadata'] as JsonObject)['labels'] as JsonObject;
+    expect(Object.keys(labels)).toEqual(['', 'Z', 'a', 'ab', '\ud7ff', '\uffff', '😀']);
+  });
+
   it('turns bytes into base64 and a map entry without a value into the zero value', () => {
     const data = num(`${core}.Secret`, 'data');
     const raw = msg([data, b, msg([1, b, 'k'], [2, b, Uint8Array.of(0, 255)])], [data, b, msg([1, b, 'novalue'])]);

@@ -16,17 +16,24 @@ export const protobufMagic: Uint8Array = Uint8Array.of(0x6b, 0x38, 0x73, 0x00);
 /** Nesting of embedded messages a body may have; CRD schemas are the deepest real objects. */
 export const maxProtobufDepth = 256;
 
+/** 64-bit integers are numbers while within ±2^53 (exact) and bigints beyond. */
 type Scalar = number | bigint | boolean | string | Uint8Array;
 
-/** A decoded message: field number → value (repeated: array; map: Map; message: MsgValue). */
+/**
+ * A decoded message: each field's value at the field's slot (FieldInfo.slot), undefined when
+ * absent (repeated: array; map: Map; message: MsgValue). An array by slot rather than a Map by
+ * number: the decoder's hottest store and the renderer's hottest load.
+ */
 interface MsgValue {
-  fields: Map<number, unknown>;
+  values: unknown[];
   /** Whether any occurrence had a non-empty payload (metav1.Time treats an empty one as zero). */
   nonEmpty: boolean;
 }
 
 /** Types whose Go Unmarshal replaces the value instead of merging into it. */
-const replacing = new Set(['time', 'microTime', 'quantity']);
+function replaces(info: MessageInfo): boolean {
+  return info.special === 'time' || info.special === 'microTime' || info.special === 'quantity';
+}
 
 export interface DecodedProtobufObject {
   apiVersion: string;
@@ -119,7 +126,7 @@ export function decodeProtobufObject(body: Uint8Array, expected?: ExpectedKind):
 
   let object: JsonObject;
   try {
-    const value = raw === undefined ? undefined : readMessage(body, raw[0], raw[1], info, newMsg(), 1);
+    const value = raw === undefined ? undefined : readMessage(new ProtoReader(asBuffer(body), raw[0], raw[1]), info, newMsg(info), 1);
     object = {};
     if (info.typeMeta) {
       object['kind'] = kind;
@@ -141,7 +148,7 @@ export function decodeProtobufMessage(raw: Uint8Array, apiVersion: string, kind:
   const info = protobufMessageForKind(apiVersion, kind);
   if (info === undefined) throw statusErrors.badRequest(`no kind "${kind}" is registered for version "${apiVersion}"`);
   try {
-    const value = readMessage(raw, 0, raw.length, info, newMsg(), 1);
+    const value = readMessage(new ProtoReader(asBuffer(raw)), info, newMsg(info), 1);
     const object: JsonObject = {};
     renderFieldsInto(object, info, value, 1);
     return object;
@@ -179,61 +186,85 @@ function checkTag(message: string, field: number, wire: number): void {
   if (field <= 0) throw new ProtoWireError(`proto: ${message}: illegal tag ${field} (wire type ${wire})`);
 }
 
-function newMsg(): MsgValue {
-  return { fields: new Map(), nonEmpty: false };
+/** A Buffer view of the body, made once per decode, so that strings decode without a view each. */
+function asBuffer(buf: Uint8Array): Buffer {
+  return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
-function shortName(info: MessageInfo): string {
-  return info.name.slice(info.name.lastIndexOf('.') + 1);
+function newMsg(info: MessageInfo): MsgValue {
+  return { values: new Array<unknown>(info.fields.length), nonEmpty: false };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Pass 1: wire → field values
 
-function readMessage(buf: Uint8Array, start: number, end: number, info: MessageInfo, into: MsgValue, depth: number): MsgValue {
+/**
+ * Reads the message between r.pos and r.end. One reader serves the whole body: an embedded
+ * message narrows r.end for its payload and restores it after.
+ */
+function readMessage(r: ProtoReader, info: MessageInfo, into: MsgValue, depth: number): MsgValue {
   if (depth > maxProtobufDepth) throw new DecodeError(`proto: exceeded max depth of ${maxProtobufDepth}`);
-  if (end > start) into.nonEmpty = true;
-  const r = new ProtoReader(buf, start, end);
-  while (!r.done) {
-    const { field, wire } = r.tag();
-    checkTag(shortName(info), field, wire);
-    const f = info.number.get(field);
+  const buf = r.buf;
+  const end = r.end;
+  if (end > r.pos) into.nonEmpty = true;
+  const numbered = info.numbered;
+  const values = into.values;
+  while (r.pos < end) {
+    const field = r.readTag();
+    const wire = r.wire;
+    // The message name only on error: it is a string slice, too dear for every tag.
+    if (wire === WireType.endGroup || field <= 0) checkTag(info.shortName, field, wire);
+    const f = field < numbered.length ? numbered[field] : undefined;
     if (f === undefined) {
       r.skip(wire);
       continue;
     }
+    const message = f.message;
     if (f.map) {
       if (wire !== WireType.bytes) throw wrongWire(f, wire);
-      const [s, e] = r.lengthDelimited();
-      let map = into.fields.get(f.number) as Map<string, unknown> | undefined;
-      if (map === undefined) into.fields.set(f.number, (map = new Map()));
-      readMapEntry(buf, s, e, f, map, depth);
+      const s = r.delimited();
+      let map = values[f.slot] as Map<string, unknown> | undefined;
+      if (map === undefined) values[f.slot] = map = new Map();
+      const stop = r.pos;
+      r.pos = s;
+      r.end = stop;
+      readMapEntry(r, f, map, depth);
+      r.pos = stop;
+      r.end = end;
       continue;
     }
-    if (f.message !== undefined) {
+    if (message !== undefined) {
       if (wire !== WireType.bytes) throw wrongWire(f, wire);
-      const [s, e] = r.lengthDelimited();
+      const s = r.delimited();
+      const stop = r.pos;
+      r.pos = s;
+      r.end = stop;
       if (f.repeated) {
-        let list = into.fields.get(f.number) as MsgValue[] | undefined;
-        if (list === undefined) into.fields.set(f.number, (list = []));
-        list.push(readMessage(buf, s, e, f.message, newMsg(), depth + 1));
+        let list = values[f.slot] as MsgValue[] | undefined;
+        if (list === undefined) values[f.slot] = list = [];
+        list.push(readMessage(r, message, newMsg(message), depth + 1));
       } else {
-        let existing = into.fields.get(f.number) as MsgValue | undefined;
-        if (existing === undefined || replacing.has(f.message.special ?? '')) existing = newMsg();
-        into.fields.set(f.number, readMessage(buf, s, e, f.message, existing, depth + 1));
+        let existing = values[f.slot] as MsgValue | undefined;
+        if (existing === undefined || replaces(message)) existing = newMsg(message);
+        values[f.slot] = readMessage(r, message, existing, depth + 1);
       }
+      r.pos = stop;
+      r.end = end;
       continue;
     }
     const scalar = f.scalar as ProtoScalar;
     if (f.repeated) {
-      let list = into.fields.get(f.number) as Scalar[] | undefined;
-      if (list === undefined) into.fields.set(f.number, (list = []));
+      let list = values[f.slot] as Scalar[] | undefined;
+      if (list === undefined) values[f.slot] = list = [];
       const expectedWire = wireTypeOf(scalar);
       if (wire === WireType.bytes && expectedWire !== WireType.bytes) {
         // Packed: Go's generated code accepts both encodings for repeated numeric fields.
-        const [s, e] = r.lengthDelimited();
-        const packed = new ProtoReader(buf, s, e);
-        while (!packed.done) list.push(readScalar(packed, scalar, buf));
+        const s = r.delimited();
+        const stop = r.pos;
+        r.pos = s;
+        r.end = stop;
+        while (r.pos < stop) list.push(readScalar(r, scalar, buf));
+        r.end = end;
       } else {
         if (wire !== expectedWire) throw wrongWire(f, wire);
         list.push(readScalar(r, scalar, buf));
@@ -241,38 +272,45 @@ function readMessage(buf: Uint8Array, start: number, end: number, info: MessageI
       continue;
     }
     if (wire !== wireTypeOf(scalar)) throw wrongWire(f, wire);
-    into.fields.set(f.number, readScalar(r, scalar, buf));
+    values[f.slot] = readScalar(r, scalar, buf);
   }
   return into;
 }
 
-function readMapEntry(buf: Uint8Array, start: number, end: number, f: FieldInfo, map: Map<string, unknown>, depth: number): void {
+/** Reads a map entry between r.pos and r.end (the caller restores both). */
+function readMapEntry(r: ProtoReader, f: FieldInfo, map: Map<string, unknown>, depth: number): void {
   let key = '';
   let value: unknown;
-  const r = new ProtoReader(buf, start, end);
-  while (!r.done) {
-    const { field, wire } = r.tag();
+  const end = r.end;
+  while (r.pos < end) {
+    const field = r.readTag();
+    const wire = r.wire;
     if (wire === WireType.endGroup || field <= 0) throw new ProtoWireError(`proto: illegal tag ${field} (wire type ${wire})`);
     if (field === 1) {
       if (wire !== WireType.bytes) throw wrongWire(f, wire);
-      const [s, e] = r.lengthDelimited();
-      key = goString(buf, s, e);
+      const s = r.delimited();
+      key = goString(r.buf, s, r.pos);
     } else if (field === 2) {
       if (f.message !== undefined) {
         if (wire !== WireType.bytes) throw wrongWire(f, wire);
-        const [s, e] = r.lengthDelimited();
-        value = readMessage(buf, s, e, f.message, newMsg(), depth + 1);
+        const s = r.delimited();
+        const stop = r.pos;
+        r.pos = s;
+        r.end = stop;
+        value = readMessage(r, f.message, newMsg(f.message), depth + 1);
+        r.pos = stop;
+        r.end = end;
       } else {
         const scalar = f.scalar as ProtoScalar;
         if (wire !== wireTypeOf(scalar)) throw wrongWire(f, wire);
-        value = readScalar(r, scalar, buf);
+        value = readScalar(r, scalar, r.buf);
       }
     } else {
       r.skip(wire);
     }
   }
   // Go starts each entry from the zero value ([]byte{} for bytes values).
-  if (value === undefined) value = f.message !== undefined ? newMsg() : zeroScalar(f.scalar as ProtoScalar);
+  if (value === undefined) value = f.message !== undefined ? newMsg(f.message) : zeroScalar(f.scalar as ProtoScalar);
   map.set(key, value);
 }
 
@@ -298,34 +336,39 @@ function wireTypeOf(s: ProtoScalar): number {
   }
 }
 
+/** Scratch for the float conversions, instead of a DataView per value. */
+const floatScratch = new DataView(new ArrayBuffer(8));
+
 function readScalar(r: ProtoReader, s: ProtoScalar, buf: Uint8Array): Scalar {
   switch (s) {
     case 'string': {
-      const [a, b] = r.lengthDelimited();
-      return goString(buf, a, b);
+      const a = r.delimited();
+      return goString(buf, a, r.pos);
     }
     case 'bytes': {
-      const [a, b] = r.lengthDelimited();
-      return buf.slice(a, b);
+      const a = r.delimited();
+      // A copy, detached from the body (and a plain Uint8Array: Buffer#slice would be a view).
+      return new Uint8Array(buf.subarray(a, r.pos));
     }
     case 'bool': {
-      const [lo, hi] = r.varint();
-      return lo !== 0 || hi !== 0;
+      const lo = r.readVarint();
+      return lo !== 0 || r.hi !== 0;
     }
     case 'int32':
-      return r.varint()[0] | 0;
+      return r.readVarint() | 0;
     case 'uint32':
-      return r.varint()[0];
+      return r.readVarint();
     case 'sint32': {
-      const lo = r.varint()[0];
+      const lo = r.readVarint();
       return (lo >>> 1) ^ -(lo & 1);
     }
     case 'int64':
-      return int64Of(r.varint());
+      return r.int64();
     case 'uint64':
-      return uint64Of(r.varint());
+      return r.uint64();
     case 'sint64': {
-      const u = uint64Of(r.varint());
+      const u = r.uint64();
+      if (typeof u === 'number') return u % 2 === 1 ? -(u + 1) / 2 : u / 2;
       return (u >> 1n) ^ -(u & 1n);
     }
     case 'fixed32':
@@ -337,16 +380,15 @@ function readScalar(r: ProtoReader, s: ProtoScalar, buf: Uint8Array): Scalar {
     case 'sfixed64':
       return int64Of(r.fixed64());
     case 'double': {
-      const [lo, hi] = r.fixed64();
-      const dv = new DataView(new ArrayBuffer(8));
-      dv.setUint32(0, lo, true);
-      dv.setUint32(4, hi, true);
-      return dv.getFloat64(0, true);
+      const lo = r.fixed32();
+      const hi = r.fixed32();
+      floatScratch.setUint32(0, lo, true);
+      floatScratch.setUint32(4, hi, true);
+      return floatScratch.getFloat64(0, true);
     }
     case 'float': {
-      const dv = new DataView(new ArrayBuffer(4));
-      dv.setUint32(0, r.fixed32(), true);
-      return dv.getFloat32(0, true);
+      floatScratch.setUint32(0, r.fixed32(), true);
+      return floatScratch.getFloat32(0, true);
     }
   }
 }
@@ -359,13 +401,8 @@ function zeroScalar(s: ProtoScalar): Scalar {
       return new Uint8Array(0);
     case 'bool':
       return false;
-    case 'int64':
-    case 'uint64':
-    case 'sint64':
-    case 'fixed64':
-    case 'sfixed64':
-      return 0n;
     default:
+      // 64-bit kinds too: they are numbers while small.
       return 0;
   }
 }
@@ -382,10 +419,13 @@ function setKey(obj: JsonObject, key: string, value: JsonValue): void {
 }
 
 function renderFieldsInto(obj: JsonObject, info: MessageInfo, v: MsgValue | undefined, depth: number): void {
-  for (const f of info.fields) {
+  const fields = info.fields;
+  const values = v?.values;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as FieldInfo;
     if (f.json === '-') continue;
-    const present = v !== undefined && v.fields.has(f.number);
-    const val = present ? v.fields.get(f.number) : undefined;
+    const val = values === undefined ? undefined : values[f.slot];
+    const present = val !== undefined;
     if (f.inline) {
       renderFieldsInto(obj, f.message as MessageInfo, val as MsgValue | undefined, depth + 1);
       continue;
@@ -402,7 +442,9 @@ function renderField(f: FieldInfo, val: unknown, present: boolean, depth: number
     if (map === undefined || map.size === 0) return nil;
     const out: JsonObject = {};
     // encoding/json sorts map keys (by bytes; UTF-16 order differs only beyond the BMP).
-    for (const key of [...map.keys()].sort(compareGoStrings)) {
+    const keys = [...map.keys()];
+    if (keys.length > 1) keys.sort(compareGoStrings);
+    for (const key of keys) {
       const item = map.get(key);
       setKey(out, key, f.message !== undefined ? renderMessage(f.message, item as MsgValue, depth + 1) : scalarJson(f.scalar as ProtoScalar, item as Scalar));
     }
@@ -445,6 +487,20 @@ function isZero(s: Scalar): boolean {
 
 export function compareGoStrings(a: string, b: string): number {
   if (a === b) return 0;
+  // UTF-16 code unit order is code point order until a surrogate is involved, so most keys are
+  // compared without splitting them into code points.
+  const len = Math.min(a.length, b.length);
+  for (let i = 0; i < len; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    if (ca < 0xd800 && cb < 0xd800) return ca - cb;
+    return compareCodePoints(a, b);
+  }
+  return a.length - b.length;
+}
+
+function compareCodePoints(a: string, b: string): number {
   // Byte order of UTF-8 equals code point order; UTF-16 code unit order differs above U+FFFF.
   const ia = [...a];
   const ib = [...b];
@@ -484,8 +540,15 @@ function renderMessage(info: MessageInfo, v: MsgValue | undefined, depth: number
   return obj;
 }
 
-function get<T>(v: MsgValue | undefined, n: number): T | undefined {
-  return v?.fields.get(n) as T | undefined;
+/** Field number n's value; only for the special types' few fields, so a Map lookup is fine. */
+function get<T>(info: MessageInfo, v: MsgValue | undefined, n: number): T | undefined {
+  const f = info.number.get(n);
+  return v === undefined || f === undefined ? undefined : (v.values[f.slot] as T | undefined);
+}
+
+/** A 64-bit value as a bigint (the time and duration formatting work in bigint). */
+function big(v: number | bigint | undefined): bigint {
+  return v === undefined ? 0n : typeof v === 'bigint' ? v : BigInt(v);
 }
 
 function parseEmbeddedJson(raw: Uint8Array, what: string): JsonValue {
@@ -497,13 +560,13 @@ function renderSpecial(info: MessageInfo, v: MsgValue | undefined, depth: number
     case 'time': {
       // Go drops the nanoseconds (metav1.Time has second precision); an empty message is the zero time.
       if (v === undefined || !v.nonEmpty) return null;
-      const seconds = get<bigint>(v, 1) ?? 0n;
+      const seconds = big(get<number | bigint>(info, v, 1));
       return seconds === goZeroTimeUnixSeconds ? null : formatRFC3339(seconds);
     }
     case 'microTime': {
       if (v === undefined || !v.nonEmpty) return null;
-      let seconds = get<bigint>(v, 1) ?? 0n;
-      const nanos = get<number>(v, 2) ?? 0;
+      let seconds = big(get<number | bigint>(info, v, 1));
+      const nanos = get<number>(info, v, 2) ?? 0;
       let ns = nanos - (nanos % 1000);
       // time.Unix normalizes nanoseconds outside [0, 1e9).
       const carry = Math.floor(ns / 1e9);
@@ -513,53 +576,53 @@ function renderSpecial(info: MessageInfo, v: MsgValue | undefined, depth: number
       return formatRFC3339(seconds, ns / 1000);
     }
     case 'duration':
-      return formatGoDuration(get<bigint>(v, 1) ?? 0n);
+      return formatGoDuration(big(get<number | bigint>(info, v, 1)));
     case 'quantity': {
-      const s = get<string>(v, 1);
+      const s = get<string>(info, v, 1);
       if (s === undefined) return '0';
       checkQuantity(s);
       return s;
     }
     case 'intOrString': {
-      const type = get<bigint>(v, 1) ?? 0n;
-      if (type === 0n) return get<number>(v, 2) ?? 0;
-      if (type === 1n) return get<string>(v, 3) ?? '';
+      const type = big(get<number | bigint>(info, v, 1));
+      if (type === 0n) return get<number>(info, v, 2) ?? 0;
+      if (type === 1n) return get<string>(info, v, 3) ?? '';
       throw new DecodeError('impossible IntOrString.Type');
     }
     case 'rawExtension':
     case 'fieldsV1': {
-      const raw = get<Uint8Array>(v, 1);
+      const raw = get<Uint8Array>(info, v, 1);
       if (raw === undefined || raw.length === 0) return null;
       return parseEmbeddedJson(raw, info.special === 'fieldsV1' ? 'managed fields' : 'embedded object');
     }
     case 'json': {
-      const raw = get<Uint8Array>(v, 1);
+      const raw = get<Uint8Array>(info, v, 1);
       if (raw === undefined || raw.length === 0) return null;
       return parseEmbeddedJson(raw, 'embedded JSON');
     }
     case 'schemaOrArray': {
       const schemaInfo = info.number.get(1)?.message as MessageInfo;
-      const list = get<MsgValue[]>(v, 2);
+      const list = get<MsgValue[]>(info, v, 2);
       if (list !== undefined && list.length > 0) return list.map((m) => renderMessage(schemaInfo, m, depth + 1));
-      const schema = get<MsgValue>(v, 1);
+      const schema = get<MsgValue>(info, v, 1);
       return schema === undefined ? null : renderMessage(schemaInfo, schema, depth + 1);
     }
     case 'schemaOrBool': {
       const schemaInfo = info.number.get(2)?.message as MessageInfo;
-      const schema = get<MsgValue>(v, 2);
+      const schema = get<MsgValue>(info, v, 2);
       if (schema !== undefined) return renderMessage(schemaInfo, schema, depth + 1);
-      return get<boolean>(v, 1) ?? false;
+      return get<boolean>(info, v, 1) ?? false;
     }
     case 'schemaOrStringArray': {
       const schemaInfo = info.number.get(1)?.message as MessageInfo;
-      const props = get<string[]>(v, 2);
+      const props = get<string[]>(info, v, 2);
       if (props !== undefined && props.length > 0) return props;
-      const schema = get<MsgValue>(v, 1);
+      const schema = get<MsgValue>(info, v, 1);
       return schema === undefined ? null : renderMessage(schemaInfo, schema, depth + 1);
     }
     case 'list': {
       const item = info.number.get(1) as FieldInfo;
-      const list = get<Scalar[] | MsgValue[]>(v, 1) ?? [];
+      const list = get<Scalar[] | MsgValue[]>(info, v, 1) ?? [];
       return item.message !== undefined
         ? (list as MsgValue[]).map((m) => renderMessage(item.message as MessageInfo, m, depth + 1))
         : (list as Scalar[]).map((s) => scalarJson(item.scalar as ProtoScalar, s));

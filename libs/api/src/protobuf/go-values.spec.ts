@@ -1,6 +1,6 @@
 // Expected values printed by Go 1.26's time package (see tools/schema-gen/README.md).
 import { describe, expect, it } from 'vitest';
-import { formatGoDuration, formatRFC3339, goString, parseGoDuration, parseRFC3339 } from './go-values';
+import { formatGoDuration, formatRFC3339, goString, parseGoDuration, parseRFC3339, validUtf8 } from './go-values';
 
 describe('time.Duration', () => {
   it.each([
@@ -85,5 +85,53 @@ describe('goString', () => {
     expect(goString(bytes, 0, bytes.length)).toBe(s);
     const bad = Uint8Array.of(0xf0, 0x9f, 0x98, 0x41, 0xc0, 0xaf);
     expect(goString(bad, 0, bad.length)).toBe('\ufffd\ufffd\ufffdA\ufffd\ufffd');
+  });
+
+  // Short strings are decoded by hand, longer ones natively: both paths, from a Buffer or not,
+  // from the middle of a larger body.
+  it.each(['', 'a', 'sixteen-bytes-ok', 'seventeen-bytes-o', 'é', 'ünïcödé that is long enough', '😀', '\ufeffBOM kept', 'x\u0000\u007fy'])(
+    'decodes %j from a slice of a body',
+    (s) => {
+      const bytes = Buffer.concat([Buffer.from('\u00ffprefix'), Buffer.from(s), Buffer.from('suffix\u00ff')]);
+      const start = Buffer.byteLength('\u00ffprefix');
+      const end = start + Buffer.byteLength(s);
+      expect(goString(bytes, start, end)).toBe(s);
+      expect(goString(Uint8Array.from(bytes), start, end)).toBe(s);
+    },
+  );
+
+  it('replaces invalid bytes in long strings too', () => {
+    const bad = Uint8Array.from([...Buffer.from('0123456789abcdef'), 0xe0, 0x80, 0x80, 0x41]);
+    expect(goString(bad, 0, bad.length)).toBe('0123456789abcdef\ufffd\ufffd\ufffdA');
+  });
+});
+
+describe('validUtf8', () => {
+  it.each([
+    [[0x41], true],
+    [[0xc2, 0x80], true],
+    [[0xc1, 0xbf], false], // overlong
+    [[0xe0, 0xa0, 0x80], true],
+    [[0xe0, 0x9f, 0xbf], false], // overlong
+    [[0xed, 0x9f, 0xbf], true],
+    [[0xed, 0xa0, 0x80], false], // surrogate
+    [[0xf0, 0x90, 0x80, 0x80], true],
+    [[0xf0, 0x8f, 0xbf, 0xbf], false], // overlong
+    [[0xf4, 0x8f, 0xbf, 0xbf], true],
+    [[0xf4, 0x90, 0x80, 0x80], false], // above U+10FFFF
+    [[0xf5, 0x80, 0x80, 0x80], false],
+    [[0xe2, 0x82], false], // truncated
+    [[0x80], false], // lone continuation
+  ])('%j → %s', (bytes, valid) => {
+    const b = Uint8Array.from([0x20, ...bytes, 0x20]);
+    expect(validUtf8(b, 1, b.length - 1)).toBe(valid);
+    // Agrees with the WHATWG decoder's fatal mode.
+    let whatwg = true;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+    } catch {
+      whatwg = false;
+    }
+    expect(whatwg).toBe(valid);
   });
 });

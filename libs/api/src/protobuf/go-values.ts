@@ -171,27 +171,76 @@ export function parseGoDuration(s: string): bigint | undefined {
   return neg ? -total : total;
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Below this length a loop of String.fromCharCode beats a call into Buffer's native decoding. */
+const shortString = 16;
 
 /**
  * Go's string(bytes) as encoding/json writes it: every byte that does not start a valid UTF-8
  * sequence becomes U+FFFD on its own (the WHATWG decoder would merge some of them).
+ *
+ * Protobuf bodies are mostly short ASCII strings (names, labels, enums), so those are decoded by
+ * hand; longer ASCII as latin1 and valid UTF-8 by Buffer (both native, no TextDecoder call,
+ * which is slow for short inputs). Pass a Buffer to save a Buffer view per non-short string.
  */
 export function goString(buf: Uint8Array, start: number, end: number): string {
-  const bytes = buf.subarray(start, end);
-  let ascii = true;
-  for (let i = 0; i < bytes.length; i++) {
-    if ((bytes[i] as number) >= 0x80) {
-      ascii = false;
-      break;
+  if (end - start <= shortString) {
+    let s = '';
+    for (let i = start; i < end; i++) {
+      const c = buf[i] as number;
+      if (c >= 0x80) return nonAscii(buf, start, end);
+      s += String.fromCharCode(c);
     }
+    return s;
   }
-  if (ascii) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return lossyUtf8(bytes);
+  for (let i = start; i < end; i++) {
+    if ((buf[i] as number) >= 0x80) return nonAscii(buf, start, end);
   }
+  return asBuffer(buf).toString('latin1', start, end);
+}
+
+function asBuffer(buf: Uint8Array): Buffer {
+  return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+function nonAscii(buf: Uint8Array, start: number, end: number): string {
+  // On valid UTF-8 Buffer's decoder and Go agree (a BOM is kept as U+FEFF by both); on invalid
+  // input they replace differently, so only Go's rule (lossyUtf8) is used there.
+  if (validUtf8(buf, start, end)) return asBuffer(buf).toString('utf8', start, end);
+  return lossyUtf8(buf.subarray(start, end));
+}
+
+/** Whether bytes are well-formed UTF-8 (Unicode Table 3-7: no overlongs, surrogates or > U+10FFFF). */
+export function validUtf8(b: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  while (i < end) {
+    const c = b[i] as number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      if (c === 0xe0) lo = 0xa0;
+      else if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      if (c === 0xf0) lo = 0x90;
+      else if (c === 0xf4) hi = 0x8f;
+    } else return false;
+    if (i + need >= end) return false;
+    const c1 = b[i + 1] as number;
+    if (c1 < lo || c1 > hi) return false;
+    for (let j = 2; j <= need; j++) {
+      const cc = b[i + j] as number;
+      if (cc < 0x80 || cc > 0xbf) return false;
+    }
+    i += need + 1;
+  }
+  return true;
 }
 
 function lossyUtf8(b: Uint8Array): string {

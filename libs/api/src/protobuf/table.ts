@@ -79,6 +79,8 @@ export interface FieldInfo {
   omitempty: boolean;
   inline: boolean;
   packed: boolean;
+  /** Position in the message's `fields`: where the decoder keeps this field's value. */
+  slot: number;
 }
 
 export interface MessageInfo {
@@ -92,6 +94,10 @@ export interface MessageInfo {
   byNumber: FieldInfo[];
   number: Map<number, FieldInfo>;
   json: Map<string, FieldInfo>;
+  /** Fields indexed by number (holes undefined): the decoder's per-tag lookup, cheaper than `number`. */
+  numbered: (FieldInfo | undefined)[];
+  /** The name without its package, as Go's unmarshal errors say it. */
+  shortName: string;
 }
 
 const scalars = new Set<string>([
@@ -118,7 +124,16 @@ function build() {
   const messages = new Map<string, MessageInfo>();
   const rows = protobufMessages as Readonly<Record<string, MessageRow>>;
   for (const [name, row] of Object.entries(rows)) {
-    const info: MessageInfo = { name, typeMeta: row.typeMeta === true, fields: [], byNumber: [], number: new Map(), json: new Map() };
+    const info: MessageInfo = {
+      name,
+      typeMeta: row.typeMeta === true,
+      fields: [],
+      byNumber: [],
+      number: new Map(),
+      json: new Map(),
+      numbered: [],
+      shortName: name.slice(name.lastIndexOf('.') + 1),
+    };
     if (row.openapi !== undefined) info.openapi = row.openapi;
     if (row.special !== undefined) info.special = row.special;
     messages.set(name, info);
@@ -138,6 +153,7 @@ function build() {
         omitempty: flags.includes('o'),
         inline: json === '',
         packed: flags.includes('k'),
+        slot: info.fields.length,
       };
       if (scalars.has(type)) f.scalar = type as ProtoScalar;
       else {
@@ -150,6 +166,10 @@ function build() {
       if (json !== '' && json !== '-') info.json.set(json, f);
     }
     info.byNumber = [...info.fields].sort((a, b) => a.number - b.number);
+    // Field numbers of the Kubernetes types are small (below 50), so the array stays short.
+    const top = info.byNumber.at(-1)?.number ?? 0;
+    info.numbered = new Array<FieldInfo | undefined>(top + 1).fill(undefined);
+    for (const f of info.fields) info.numbered[f.number] = f;
     for (const [group, version, kind] of row.gvk ?? []) {
       kinds.set(kindKey(group === '' ? version : `${group}/${version}`, kind), info);
     }

@@ -12,20 +12,43 @@ const unexpectedEOF = 'unexpected EOF';
 
 export class ProtoReader {
   pos: number;
+  /** Mutable so that one reader can descend into embedded messages without an allocation each. */
+  end: number;
+  /** The high 32 bits of the last `readVarint`. */
+  hi = 0;
+  /** The wire type of the last `readTag`. */
+  wire = 0;
   constructor(
     readonly buf: Uint8Array,
     start = 0,
-    readonly end = buf.length,
+    end = buf.length,
   ) {
     this.pos = start;
+    this.end = end;
   }
 
   get done(): boolean {
     return this.pos >= this.end;
   }
 
-  /** A varint as [low 32 bits, high 32 bits], both unsigned. Go: at most 10 bytes. */
-  varint(): [number, number] {
+  /**
+   * A varint's low 32 bits, unsigned; the high 32 go to `this.hi`. No tuple per call: the
+   * decoder reads one varint per tag, length and number, so the allocation showed in profiles.
+   */
+  readVarint(): number {
+    const pos = this.pos;
+    if (pos < this.end) {
+      const b = this.buf[pos] as number;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        this.hi = 0;
+        return b;
+      }
+    }
+    return this.slowVarint();
+  }
+
+  private slowVarint(): number {
     let lo = 0;
     let hi = 0;
     for (let shift = 0; ; shift += 7) {
@@ -40,35 +63,78 @@ export class ProtoReader {
       } else if (shift < 64) hi |= bits << (shift - 32);
       if (b < 0x80) break;
     }
-    return [lo >>> 0, hi >>> 0];
+    this.hi = hi >>> 0;
+    return lo >>> 0;
+  }
+
+  /** A varint as [low 32 bits, high 32 bits], both unsigned. Go: at most 10 bytes. */
+  varint(): [number, number] {
+    const lo = this.readVarint();
+    return [lo, this.hi];
   }
 
   /** A varint that must fit a JS number exactly (tags, lengths). */
   uvarint(): number {
-    const [lo, hi] = this.varint();
+    const lo = this.readVarint();
+    const hi = this.hi;
     if (hi > 0x1fffff) return Number.MAX_SAFE_INTEGER + 1;
     return hi * 0x100000000 + lo;
   }
 
-  tag(): { field: number; wire: number } {
-    const [lo, hi] = this.varint();
+  /** The field number of the next tag (Go's int32(wire >> 3)); its wire type goes to `this.wire`. */
+  readTag(): number {
+    const lo = this.readVarint();
     // Go keeps the tag in a uint64 and takes int32(wire >> 3): bits above 35 are dropped.
-    const wire = lo & 7;
-    const field = ((lo >>> 3) | (hi << 29)) | 0;
-    return { field, wire };
+    this.wire = lo & 7;
+    return ((lo >>> 3) | (this.hi << 29)) | 0;
+  }
+
+  tag(): { field: number; wire: number } {
+    const field = this.readTag();
+    return { field, wire: this.wire };
+  }
+
+  /**
+   * Skips a length-delimited payload and returns where it starts; it ends at `this.pos` after
+   * the call. The tuple-free form of `lengthDelimited`.
+   */
+  delimited(): number {
+    const lo = this.readVarint();
+    const hi = this.hi;
+    // Go converts the length to int: 2^63 and above is negative.
+    if (hi >= 0x80000000) throw new ProtoWireError('proto: negative length found during unmarshaling');
+    const start = this.pos;
+    const stop = start + (hi * 0x100000000 + lo);
+    if (stop > this.end) throw new ProtoWireError(unexpectedEOF);
+    this.pos = stop;
+    return start;
   }
 
   /** The bounds of a length-delimited payload; advances past it. */
   lengthDelimited(): [number, number] {
-    const [lo, hi] = this.varint();
-    // Go converts the length to int: 2^63 and above is negative.
-    if (hi >= 0x80000000) throw new ProtoWireError('proto: negative length found during unmarshaling');
-    const len = hi * 0x100000000 + lo;
-    const start = this.pos;
-    const stop = start + len;
-    if (stop > this.end) throw new ProtoWireError(unexpectedEOF);
-    this.pos = stop;
-    return [start, stop];
+    const start = this.delimited();
+    return [start, this.pos];
+  }
+
+  /**
+   * An int64 varint as a number when it is within ±2^53 (exact), else as a bigint, so that
+   * the common small values cost no BigInt arithmetic.
+   */
+  int64(): number | bigint {
+    const lo = this.readVarint();
+    const hi = this.hi;
+    if (hi < 0x200000) return hi * 0x100000000 + lo;
+    // Negative values down to -2^53: hi is the two's complement high word.
+    if (hi >= 0xffe00000) return (hi - 0x100000000) * 0x100000000 + lo;
+    return int64Of([lo, hi]);
+  }
+
+  /** A uint64 varint as a number below 2^53, else a bigint. */
+  uint64(): number | bigint {
+    const lo = this.readVarint();
+    const hi = this.hi;
+    if (hi < 0x200000) return hi * 0x100000000 + lo;
+    return uint64Of([lo, hi]);
   }
 
   fixed32(): number {
@@ -91,14 +157,14 @@ export class ProtoReader {
     for (;;) {
       switch (wire) {
         case WireType.varint:
-          this.varint();
+          this.readVarint();
           break;
         case WireType.fixed64:
           if (this.pos + 8 > this.end) throw new ProtoWireError(unexpectedEOF);
           this.pos += 8;
           break;
         case WireType.bytes:
-          this.lengthDelimited();
+          this.delimited();
           break;
         case WireType.startGroup:
           depth++;
@@ -116,7 +182,8 @@ export class ProtoReader {
       }
       if (depth === 0) return;
       if (this.pos >= this.end) throw new ProtoWireError(unexpectedEOF);
-      wire = this.tag().wire;
+      this.readTag();
+      wire = this.wire;
     }
   }
 }
