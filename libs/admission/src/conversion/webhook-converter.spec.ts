@@ -1,39 +1,12 @@
 // CRD conversion webhooks against a real HTTPS server with its own CA, as a webhook author runs one.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ConvertObjectsRequest, ConvertObjectsResponse, StorageServicePort } from '@portico/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmissionService } from '../admission-service';
-
-interface Pki {
-  ca: string;
-  cert: string;
-  key: string;
-  otherCa: string;
-}
-
-function makePki(): Pki {
-  const dir = mkdtempSync(join(tmpdir(), 'conversion-pki-'));
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=conversion-ca');
-  run('req', '-x509', ...ec, '-keyout', 'other.key', '-out', 'other.crt', '-days', '2', '-subj', '/CN=other-ca');
-  run('req', '-new', ...ec, '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=converter');
-  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:converter.crds.svc\n');
-  run('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.crt', '-days', '2', '-extfile', 'san.ext');
-  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-  const pki = { ca: read('ca.crt'), cert: read('srv.crt'), key: read('srv.key'), otherCa: read('other.crt') };
-  rmSync(dir, { recursive: true, force: true });
-  return pki;
-}
+import { deadPort as freshDeadPort, makeTestPki, startTestWebhookServer, type TestHandler, type TestPki, type TestWebhookServer } from '../testing/webhook-server';
 
 type Obj = { apiVersion: string; kind: string; metadata: Record<string, unknown>; [k: string]: unknown };
 type Review = { apiVersion: string; kind: string; request: { uid: string; desiredAPIVersion: string; objects: Obj[] } };
-type Handler = (review: Review) => unknown;
+type Handler = TestHandler<Review>;
 
 /** A good converter: apiVersion rewritten, spec.size renamed to spec.replicas. */
 const toV2 = (o: Obj): Obj => {
@@ -61,8 +34,8 @@ const unusedStorage = new Proxy({} as StorageServicePort, {
 });
 
 describe('CRD conversion webhooks', () => {
-  let pki: Pki;
-  let server: Server;
+  let pki: TestPki;
+  let server: TestWebhookServer;
   let port: number;
   let deadPort: number;
   const seen: Review[] = [];
@@ -95,35 +68,14 @@ describe('CRD conversion webhooks', () => {
   };
 
   beforeAll(async () => {
-    pki = makePki();
-    server = createServer({ cert: pki.cert, key: pki.key }, (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Review;
-        seen.push(review);
-        const h = handlers[(req.url ?? '').split('?')[0] ?? ''];
-        const out = h === undefined ? undefined : h(review);
-        if (out === 'hang') return;
-        if (out === undefined || out === 'boom') {
-          res.writeHead(out === undefined ? 404 : 500, { 'Content-Type': 'text/plain' }).end(out ?? '');
-          return;
-        }
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(out));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    port = (server.address() as AddressInfo).port;
-    // A port that was free a moment ago: nothing listens there.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-    deadPort = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
+    pki = makeTestPki('converter', ['converter.crds.svc']);
+    server = await startTestWebhookServer(pki, handlers, (_path, review) => seen.push(review));
+    port = server.port;
+    deadPort = await freshDeadPort();
   });
 
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     await admission.close();
   });
 

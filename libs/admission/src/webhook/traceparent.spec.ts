@@ -1,40 +1,27 @@
 // The request's trace continues into the webhook: kube-apiserver sends traceparent, so does Portico.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
 import type { ListResponse, StorageServicePort } from '@portico/proto';
 import { installTestTracing } from '@portico/telemetry';
 import { expect, it } from 'vitest';
 import { createAdmissionService } from '../admission-service';
+import { makeTestPki, startTestWebhookServer } from '../testing/webhook-server';
 
 it('sends the trace context to the webhook in a traceparent header', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tp-pki-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'k', '-out', 'c', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir, stdio: 'pipe' });
-  const cert = readFileSync(join(dir, 'c'), 'utf8');
-  const key = readFileSync(join(dir, 'k'), 'utf8');
-  rmSync(dir, { recursive: true, force: true });
+  const pki = makeTestPki('trace-webhook', []);
   let seen: string | undefined;
-  const server = createServer({ cert, key }, (req, res) => {
-    seen = req.headers['traceparent'] as string | undefined;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { request: { uid: string } };
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request.uid, allowed: true } }));
-    });
+  const server = await startTestWebhookServer<{ request: { uid: string } }>(pki, {
+    '/': (review, headers) => {
+      seen = headers['traceparent'] as string | undefined;
+      return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request.uid, allowed: true } };
+    },
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const url = `https://127.0.0.1:${server.port}/`;
   const config = {
     metadata: { name: 'v' },
     webhooks: [
       {
         name: 'trace.example.com',
-        clientConfig: { url, caBundle: Buffer.from(cert).toString('base64') },
+        clientConfig: { url, caBundle: Buffer.from(pki.ca).toString('base64') },
         rules: [{ operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*'] }],
         sideEffects: 'None',
         admissionReviewVersions: ['v1'],
@@ -75,7 +62,6 @@ it('sends the trace context to the webhook in a traceparent header', async () =>
     expect(seen).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
   } finally {
     await tracing.shutdown();
-    server.closeAllConnections();
-    server.close();
+    await server.close();
   }
 });

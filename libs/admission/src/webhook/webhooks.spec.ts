@@ -1,63 +1,17 @@
 // External webhooks against real HTTPS servers with their own CA, as a webhook author runs them.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AdmissionRequest, GetRequest, GetResponse, ListRequest, ListResponse, StorageServicePort } from '@portico/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmissionService } from '../admission-service';
-
-interface Pki {
-  ca: string;
-  cert: string;
-  key: string;
-  otherCa: string;
-}
-
-function makePki(): Pki {
-  const dir = mkdtempSync(join(tmpdir(), 'webhook-pki-'));
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=webhook-ca');
-  run('req', '-x509', ...ec, '-keyout', 'other.key', '-out', 'other.crt', '-days', '2', '-subj', '/CN=other-ca');
-  run('req', '-new', ...ec, '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=webhook');
-  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:hooks.webhooks.svc\n');
-  run('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.crt', '-days', '2', '-extfile', 'san.ext');
-  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-  const pki = { ca: read('ca.crt'), cert: read('srv.crt'), key: read('srv.key'), otherCa: read('other.crt') };
-  rmSync(dir, { recursive: true, force: true });
-  return pki;
-}
+import { deadPort as freshDeadPort, makeTestPki, startTestWebhookServer, type TestHandler, type TestPki, type TestWebhookServer } from '../testing/webhook-server';
 
 type Review = { apiVersion: string; kind: string; request: Record<string, unknown> & { uid: string; object: Record<string, unknown> | null } };
-type Handler = (review: Review, headers: Record<string, string | string[] | undefined>) => unknown;
+type Handler = TestHandler<Review>;
 
-/** One HTTPS server; each path is one webhook. */
-function webhookServer(pki: Pki, handlers: Record<string, Handler>, calls: Record<string, number>): Promise<Server> {
-  const server = createServer({ cert: pki.cert, key: pki.key }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const path = (req.url ?? '').split('?')[0] ?? '';
-      calls[path] = (calls[path] ?? 0) + 1;
-      const h = handlers[path];
-      if (h === undefined) {
-        res.writeHead(404).end();
-        return;
-      }
-      const out = h(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Review, req.headers);
-      if (out === 'hang') return;
-      if (typeof out === 'string') {
-        res.writeHead(out === 'boom' ? 500 : 200, { 'Content-Type': 'text/plain' }).end(out);
-        return;
-      }
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(out));
-    });
+/** One HTTPS server; each path is one webhook; `calls` counts the requests by path. */
+const webhookServer = (pki: TestPki, handlers: Record<string, Handler>, calls: Record<string, number>): Promise<TestWebhookServer> =>
+  startTestWebhookServer(pki, handlers, (path) => {
+    calls[path] = (calls[path] ?? 0) + 1;
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 const respond = (r: Review, response: Record<string, unknown>) => ({
   apiVersion: r.apiVersion,
@@ -103,8 +57,8 @@ const request = (over: Partial<AdmissionRequest> = {}, obj: object = configMap()
 const rules = [{ operations: ['CREATE', 'UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'], scope: '*' }];
 
 describe('external admission webhooks', () => {
-  let pki: Pki;
-  let server: Server;
+  let pki: TestPki;
+  let server: TestWebhookServer;
   let base: string;
   let deadPort: number;
   const calls: Record<string, number> = {};
@@ -112,7 +66,7 @@ describe('external admission webhooks', () => {
   const headers: Record<string, Record<string, string | string[] | undefined>> = {};
 
   beforeAll(async () => {
-    pki = makePki();
+    pki = makeTestPki('webhook', ['localhost', 'hooks.webhooks.svc']);
     server = await webhookServer(
       pki,
       {
@@ -143,15 +97,12 @@ describe('external admission webhooks', () => {
       },
       calls,
     );
-    base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const dead = await webhookServer(pki, {}, {});
-    deadPort = (dead.address() as AddressInfo).port;
-    await new Promise((r) => dead.close(r));
+    base = `https://127.0.0.1:${server.port}`;
+    deadPort = await freshDeadPort();
   });
 
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await server.close();
   });
 
   const hook = (name: string, path: string, over: Record<string, unknown> = {}) => ({
