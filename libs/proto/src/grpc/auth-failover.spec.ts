@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Decision, type AuthorizeRequest } from '../generated/portico/auth/v1/auth';
 import type { AuthServicePort } from '../ports';
 import { createAuthClient } from './auth';
+import { getPodsRequest } from '../testing/auth-requests';
 import { startGrpcServer, type GrpcServerHandle } from './server';
 
 /** A TCP relay in front of a replica; crash() resets every connection and stops listening. */
@@ -61,18 +62,7 @@ function replica(name: string, held: { count: number; hold: boolean }): AuthServ
   };
 }
 
-const attrs: AuthorizeRequest = {
-  user: { username: 'u', uid: '', groups: [], extra: {} },
-  verb: 'get',
-  apiGroup: '',
-  apiVersion: 'v1',
-  resource: 'pods',
-  subresource: '',
-  namespace: 'default',
-  name: '',
-  path: '',
-  resourceRequest: true,
-};
+const attrs = getPodsRequest({ username: 'u', uid: '', groups: [], extra: {} });
 
 describe('auth client over two replicas', () => {
   const cleanup: (() => Promise<void> | void)[] = [];

@@ -23,6 +23,7 @@ import type { AdmissionServicePort, AuthServicePort, CallContext, StorageService
 import { createAdmissionClient } from './admission';
 import { createAuthClient } from './auth';
 import { GrpcTransportError } from './errors';
+import { getPodsRequest } from '../testing/auth-requests';
 import { startGrpcServer, type GrpcServerHandle } from './server';
 import { createStorageClient, storageServiceHandlers } from './storage';
 
@@ -465,18 +466,7 @@ describe('gRPC auth and admission adapters', () => {
       expect(ok).toMatchObject({ authenticated: true, user, audiences: ['api'] });
       const denied = await authClient.authenticate({ bearerToken: 'bad', clientCertificateChain: [], audiences: [] });
       expect(denied.status?.code).toBe(401);
-      const decision = await authClient.authorize({
-        user,
-        verb: 'get',
-        apiGroup: '',
-        apiVersion: 'v1',
-        resource: 'pods',
-        subresource: '',
-        namespace: 'default',
-        name: '',
-        path: '',
-        resourceRequest: true,
-      });
+      const decision = await authClient.authorize(getPodsRequest(user));
       expect(decision).toEqual({ decision: Decision.DECISION_ALLOW, reason: 'alice get', evaluationError: '' });
       const token = await authClient.issueServiceAccountToken({
         namespace: 'ns',
