@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject, JsonValue } from '../meta';
 import { isStatusError } from '../status';
-import { decodeProtobufObject, protobufMagic } from './decode';
+import { decodeProtobufMessage, decodeProtobufObject, protobufMagic } from './decode';
 import { encodeProtobufObject, encodeProtobufMessage } from './encode';
 import { protobufKinds, protobufMessage, protobufMessageForKind, type MessageInfo } from './table';
 import { ProtoWriter, WireType } from './wire';
@@ -374,6 +374,45 @@ describe('encodeProtobufObject', () => {
     expect(Buffer.from(bytes).toString('hex')).toBe(
       '6b3873000a0f0a02763112094e616d657370616365121c0a140a0464656d6f12001a0022002a00320038004200' + '12001a020a00' + '1a002200',
     );
+  });
+
+  // The writer copies ASCII straight into its buffer and encodes other strings natively.
+  it('writes strings as Go does: UTF-8, lone surrogates as U+FFFD, any length', () => {
+    for (const s of ['', 'plain', 'é', '日本語', '😀', 'x\ud800y', '\udc00', 'a'.repeat(127), 'a'.repeat(128), 'é'.repeat(64), 'z'.repeat(20000)]) {
+      const bytes = encodeProtobufMessage({ metadata: { name: s } }, 'v1', 'ConfigMap');
+      const name = Buffer.from(s, 'utf8');
+      // ObjectMeta.name (1) as Buffer.from(s) would write it, inside ConfigMap.metadata.
+      expect(Buffer.from(bytes).indexOf(Buffer.from(msg([1, b, name])))).toBeGreaterThan(0);
+      const back = decodeProtobufMessage(bytes, 'v1', 'ConfigMap');
+      expect((back['metadata'] as JsonObject)['name'] ?? '').toBe(name.toString('utf8'));
+    }
+  });
+
+  it('writes negative integers as 10-byte varints and int64 exactly beyond 2^53', () => {
+    const dep = (replicas: number, grace: number) =>
+      encodeProtobufMessage({ spec: { replicas, template: { spec: { terminationGracePeriodSeconds: grace } } } }, 'apps/v1', 'Deployment');
+    const hex = Buffer.from(dep(-1, 1)).toString('hex');
+    // DeploymentSpec.replicas (1, varint): int32 -1 as uint64(int64(-1)).
+    expect(hex).toContain('08ffffffffffffffffff01');
+    for (const n of [-1, -(2 ** 31), 2 ** 31 - 1, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53 + 2, -(2 ** 60), 2 ** 62]) {
+      const w = new ProtoWriter();
+      w.varint64(BigInt(n));
+      const expected = Buffer.from(w.finishBytes()).toString('hex');
+      // PodSpec.terminationGracePeriodSeconds is field 4 (tag 0x20).
+      expect(Buffer.from(dep(1, n)).toString('hex')).toContain(`20${expected}`);
+      const back = decodeProtobufMessage(dep(1, n), 'apps/v1', 'Deployment');
+      expect((((back['spec'] as JsonObject)['template'] as JsonObject)['spec'] as JsonObject)['terminationGracePeriodSeconds']).toBe(n);
+    }
+  });
+
+  it('patches lengths of one, two and three bytes around large embedded messages', () => {
+    for (const count of [1, 20, 2000]) {
+      const env = Array.from({ length: count }, (_, i) => ({ name: `E${i}`, value: 'v'.repeat(i % 50) }));
+      const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i', env }] } };
+      const back = decodeProtobufObject(encodeProtobufObject(pod)).object;
+      const containers = (back['spec'] as JsonObject)['containers'] as JsonObject[];
+      expect(containers[0]?.['env']).toEqual(env.map((e) => (e.value === '' ? { name: e.name } : e)));
+    }
   });
 
   it('accepts JSON numbers for quantities and null for nil fields', () => {

@@ -11,6 +11,13 @@ import { ProtoWriter, WireType } from './wire';
 
 class EncodeError extends Error {}
 
+// Module-local copies of the wire types: run from source (tsx), each use of an imported binding
+// is a getter call, and these are used per field.
+const wireVarint = WireType.varint;
+const wireFixed64 = WireType.fixed64;
+const wireBytes = WireType.bytes;
+const wireFixed32 = WireType.fixed32;
+
 /** Encodes an object (with apiVersion and kind) as a protobuf body: magic + runtime.Unknown envelope. */
 export function encodeProtobufObject(obj: JsonObject): Uint8Array {
   const { apiVersion, kind, info } = kindOf(obj);
@@ -50,13 +57,13 @@ export function encodeProtobufList(list: ProtobufList): Uint8Array {
     // ListMeta (1) then items (2), as the generated marshaller orders them.
     for (const f of info.byNumber) {
       if (f === metaField) {
-        w.tag(f.number, WireType.bytes);
+        w.tag(f.number, wireBytes);
         const at = w.fork();
         writeMessage(w, f.message as MessageInfo, list.metadata ?? {}, 2);
         w.finish(at);
       } else if (f === itemsField) {
         for (const item of list.items) {
-          w.tag(f.number, WireType.bytes);
+          w.tag(f.number, wireBytes);
           if (item instanceof Uint8Array) w.bytes(item);
           else {
             const at = w.fork();
@@ -77,11 +84,11 @@ export function encodeProtobufList(list: ProtobufList): Uint8Array {
  */
 export function encodeProtobufWatchEvent(type: string, object: Uint8Array): Uint8Array {
   const w = new ProtoWriter();
-  w.tag(1, WireType.bytes);
-  w.bytes(Buffer.from(type, 'utf8'));
-  w.tag(2, WireType.bytes);
+  w.tag(1, wireBytes);
+  w.string(type);
+  w.tag(2, wireBytes);
   const at = w.fork();
-  w.tag(1, WireType.bytes);
+  w.tag(1, wireBytes);
   w.bytes(object);
   w.finish(at);
   const event = w.finishBytes();
@@ -115,20 +122,20 @@ function envelope(apiVersion: string, kind: string, body: (w: ProtoWriter) => vo
   const w = new ProtoWriter();
   w.raw(protobufMagic);
   // runtime.Unknown: typeMeta (1), raw (2), contentEncoding (3), contentType (4), all written.
-  w.tag(1, WireType.bytes);
+  w.tag(1, wireBytes);
   const tm = w.fork();
-  w.tag(1, WireType.bytes);
-  w.bytes(Buffer.from(apiVersion, 'utf8'));
-  w.tag(2, WireType.bytes);
-  w.bytes(Buffer.from(kind, 'utf8'));
+  w.tag(1, wireBytes);
+  w.string(apiVersion);
+  w.tag(2, wireBytes);
+  w.string(kind);
   w.finish(tm);
-  w.tag(2, WireType.bytes);
+  w.tag(2, wireBytes);
   const raw = w.fork();
   guard(kind, () => body(w));
   w.finish(raw);
-  w.tag(3, WireType.bytes);
+  w.tag(3, wireBytes);
   w.uvarint(0);
-  w.tag(4, WireType.bytes);
+  w.tag(4, wireBytes);
   w.uvarint(0);
   return w.finishBytes();
 }
@@ -150,7 +157,7 @@ function writeMessage(w: ProtoWriter, info: MessageInfo, v: JsonValue | undefine
   for (const f of info.byNumber) {
     if (f.inline) {
       // The embedded struct's fields live in this same JSON object.
-      w.tag(f.number, WireType.bytes);
+      w.tag(f.number, wireBytes);
       const at = w.fork();
       writeMessage(w, f.message as MessageInfo, obj ?? {}, depth + 1);
       w.finish(at);
@@ -168,12 +175,12 @@ function writeField(w: ProtoWriter, f: FieldInfo, v: JsonValue | undefined, dept
     if (!isObject(v)) throw new EncodeError(`${f.json}: expected an object`);
     for (const key of Object.keys(v).sort(compareGoStrings)) {
       const item = v[key] as JsonValue;
-      w.tag(f.number, WireType.bytes);
+      w.tag(f.number, wireBytes);
       const at = w.fork();
-      w.tag(1, WireType.bytes);
-      w.bytes(Buffer.from(key, 'utf8'));
+      w.tag(1, wireBytes);
+      w.string(key);
       if (f.message !== undefined) {
-        w.tag(2, WireType.bytes);
+        w.tag(2, wireBytes);
         const m = w.fork();
         writeMessage(w, f.message, item, depth + 1);
         w.finish(m);
@@ -189,14 +196,14 @@ function writeField(w: ProtoWriter, f: FieldInfo, v: JsonValue | undefined, dept
     if (!Array.isArray(v)) throw new EncodeError(`${f.json}: expected an array`);
     if (f.message !== undefined) {
       for (const item of v) {
-        w.tag(f.number, WireType.bytes);
+        w.tag(f.number, wireBytes);
         const at = w.fork();
         writeMessage(w, f.message, item, depth + 1);
         w.finish(at);
       }
     } else if (f.packed && f.scalar !== 'string' && f.scalar !== 'bytes') {
       if (v.length === 0) return;
-      w.tag(f.number, WireType.bytes);
+      w.tag(f.number, wireBytes);
       const at = w.fork();
       for (const item of v) writeScalarValue(w, f.scalar as ProtoScalar, item, f.json);
       w.finish(at);
@@ -208,7 +215,7 @@ function writeField(w: ProtoWriter, f: FieldInfo, v: JsonValue | undefined, dept
   if (f.message !== undefined) {
     // Nil pointers and nil named slices (metav1.Verbs) are not written; struct values always are.
     if (isNull && (f.pointer || f.message.special === 'list')) return;
-    w.tag(f.number, WireType.bytes);
+    w.tag(f.number, wireBytes);
     const at = w.fork();
     writeMessage(w, f.message, v, depth + 1);
     w.finish(at);
@@ -224,16 +231,16 @@ function wireOf(s: ProtoScalar): number {
     case 'double':
     case 'fixed64':
     case 'sfixed64':
-      return WireType.fixed64;
+      return wireFixed64;
     case 'float':
     case 'fixed32':
     case 'sfixed32':
-      return WireType.fixed32;
+      return wireFixed32;
     case 'string':
     case 'bytes':
-      return WireType.bytes;
+      return wireBytes;
     default:
-      return WireType.varint;
+      return wireVarint;
   }
 }
 
@@ -252,7 +259,7 @@ function writeScalarValue(w: ProtoWriter, s: ProtoScalar, v: JsonValue, name: st
   switch (s) {
     case 'string':
       if (v !== null && typeof v !== 'string') throw new EncodeError(`${name}: expected a string`);
-      w.bytes(Buffer.from(v ?? '', 'utf8'));
+      w.string(v ?? '');
       return;
     case 'bytes':
       if (v !== null && typeof v !== 'string') throw new EncodeError(`${name}: expected a base64 string`);
@@ -270,7 +277,8 @@ function writeScalarValue(w: ProtoWriter, s: ProtoScalar, v: JsonValue, name: st
       return;
     case 'int64':
     case 'uint64':
-      w.varint64(BigInt(integer(v, name, -(2 ** 63), 2 ** 64)));
+      // Safe integers without a BigInt; beyond 2^53 the same bigint path as before.
+      w.varintInt(integer(v, name, -(2 ** 63), 2 ** 64));
       return;
     case 'sint32': {
       const n = integer(v, name, -0x80000000, 0x7fffffff);
@@ -325,9 +333,9 @@ function writeSpecial(w: ProtoWriter, info: MessageInfo, v: JsonValue, depth: nu
       // Go writes nothing for the zero time.
       if (t.seconds === goZeroTimeUnixSeconds && (info.special === 'time' || t.nanos === 0)) return;
       // metav1.Time keeps whole seconds only; MicroTime keeps the fraction.
-      w.tag(1, WireType.varint);
+      w.tag(1, wireVarint);
       w.varint64(t.seconds);
-      w.tag(2, WireType.varint);
+      w.tag(2, wireVarint);
       w.varintInt(info.special === 'time' ? 0 : t.nanos);
       return;
     }
@@ -338,32 +346,32 @@ function writeSpecial(w: ProtoWriter, info: MessageInfo, v: JsonValue, depth: nu
         if (d === undefined) throw new EncodeError(`${info.name}: ${JSON.stringify(v)} is not a duration`);
         ns = d;
       }
-      w.tag(1, WireType.varint);
+      w.tag(1, wireVarint);
       w.varint64(ns);
       return;
     }
     case 'quantity': {
       if (v !== null && typeof v !== 'string' && typeof v !== 'number') throw new EncodeError(`${info.name}: expected a quantity`);
-      w.tag(1, WireType.bytes);
-      w.bytes(Buffer.from(v === null ? '0' : String(v), 'utf8'));
+      w.tag(1, wireBytes);
+      w.string(v === null ? '0' : String(v));
       return;
     }
     case 'intOrString': {
       const isString = typeof v === 'string';
       if (v !== null && !isString && typeof v !== 'number') throw new EncodeError(`${info.name}: expected an integer or a string`);
-      w.tag(1, WireType.varint);
+      w.tag(1, wireVarint);
       w.uvarint(isString ? 1 : 0);
-      w.tag(2, WireType.varint);
+      w.tag(2, wireVarint);
       w.varintInt(isString || v === null ? 0 : integer(v, 'intVal', -0x80000000, 0x7fffffff));
-      w.tag(3, WireType.bytes);
-      w.bytes(Buffer.from(isString ? v : '', 'utf8'));
+      w.tag(3, wireBytes);
+      w.string(isString ? v : '');
       return;
     }
     case 'rawExtension':
     case 'json':
     case 'fieldsV1':
       if (v === null) return;
-      w.tag(1, WireType.bytes);
+      w.tag(1, wireBytes);
       w.bytes(jsonBytes(v));
       return;
     case 'schemaOrArray': {
@@ -375,7 +383,7 @@ function writeSpecial(w: ProtoWriter, info: MessageInfo, v: JsonValue, depth: nu
     }
     case 'schemaOrBool': {
       const schema = info.number.get(2)?.message as MessageInfo;
-      w.tag(1, WireType.varint);
+      w.tag(1, wireVarint);
       w.byte(v === false || v === null ? 0 : 1);
       if (isObject(v)) writeEmbedded(w, 2, schema, v, depth);
       return;
@@ -403,7 +411,7 @@ function writeSpecial(w: ProtoWriter, info: MessageInfo, v: JsonValue, depth: nu
 }
 
 function writeEmbedded(w: ProtoWriter, field: number, info: MessageInfo, v: JsonValue, depth: number): void {
-  w.tag(field, WireType.bytes);
+  w.tag(field, wireBytes);
   const at = w.fork();
   writeMessage(w, info, v, depth + 1);
   w.finish(at);

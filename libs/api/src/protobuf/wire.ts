@@ -197,17 +197,28 @@ export function uint64Of([lo, hi]: [number, number]): bigint {
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
+/** Bytes a varint of a non-negative integer below 2^53 takes. */
+function uvarintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    size++;
+  }
+  return size;
+}
+
 /** A growable buffer written front to back. */
 export class ProtoWriter {
-  private buf = new Uint8Array(256);
+  // A Buffer so that strings are written into it natively, without a Buffer per string.
+  private buf: Buffer = Buffer.allocUnsafe(256);
   private len = 0;
 
   private ensure(n: number): void {
     if (this.len + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.len + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.len));
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.len);
     this.buf = next;
   }
 
@@ -223,28 +234,49 @@ export class ProtoWriter {
   /** A non-negative integer below 2^53. */
   uvarint(n: number): void {
     this.ensure(10);
-    while (n >= 0x80) {
-      this.buf[this.len++] = (n % 0x80) | 0x80;
+    const buf = this.buf;
+    let len = this.len;
+    // Bit operations while the value fits 31 bits (tags, lengths, most numbers), division beyond.
+    while (n > 0x7fffffff) {
+      buf[len++] = (n % 0x80) | 0x80;
       n = Math.floor(n / 0x80);
     }
-    this.buf[this.len++] = n;
+    while (n >= 0x80) {
+      buf[len++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    buf[len++] = n;
+    this.len = len;
+  }
+
+  /** A 64-bit value given as its low and high 32 bits, unsigned. */
+  private varintParts(lo: number, hi: number): void {
+    this.ensure(10);
+    const buf = this.buf;
+    let len = this.len;
+    while (hi !== 0 || lo >= 0x80) {
+      buf[len++] = (lo & 0x7f) | 0x80;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
+    }
+    buf[len++] = lo;
+    this.len = len;
   }
 
   /** Any 64-bit value (negative numbers as two's complement, 10 bytes, like Go's uint64(x)). */
   varint64(v: bigint): void {
-    let u = BigInt.asUintN(64, v);
-    this.ensure(10);
-    while (u >= 0x80n) {
-      this.buf[this.len++] = Number(u & 0x7fn) | 0x80;
-      u >>= 7n;
-    }
-    this.buf[this.len++] = Number(u);
+    const u = BigInt.asUintN(64, v);
+    this.varintParts(Number(u & 0xffffffffn), Number(u >> 32n));
   }
 
   /** int32/int64/bool/enum values as Go writes them: uint64(int64(x)). */
   varintInt(n: number): void {
     if (n >= 0 && n <= Number.MAX_SAFE_INTEGER) this.uvarint(n);
-    else this.varint64(BigInt(n));
+    else if (n < 0 && n >= Number.MIN_SAFE_INTEGER) {
+      // Two's complement without a BigInt: hi is the (negative) high word, lo the low word.
+      const hi = Math.floor(n / 0x100000000);
+      this.varintParts(n - hi * 0x100000000, hi >>> 0);
+    } else this.varint64(BigInt(n));
   }
 
   tag(field: number, wire: number): void {
@@ -256,6 +288,33 @@ export class ProtoWriter {
     this.ensure(data.length);
     this.buf.set(data, this.len);
     this.len += data.length;
+  }
+
+  /** A string as length-delimited UTF-8, written straight into the buffer. */
+  string(s: string): void {
+    const n = s.length;
+    // ASCII (most Kubernetes strings) is as many bytes as characters: copy the codes under a
+    // length prefix for n bytes; on the first other character start over with the real length.
+    if (n < 0x80) {
+      this.ensure(n + 1);
+      const buf = this.buf;
+      const start = this.len;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + 1 + i] = c;
+      }
+      if (i === n) {
+        buf[start] = n;
+        this.len = start + 1 + n;
+        return;
+      }
+    }
+    const size = Buffer.byteLength(s, 'utf8');
+    this.uvarint(size);
+    this.ensure(size);
+    this.len += this.buf.write(s, this.len, size, 'utf8');
   }
 
   fixed32(n: number): void {
@@ -274,30 +333,37 @@ export class ProtoWriter {
 
   /** Starts a length-delimited field whose length is patched by `finish`. */
   fork(): number {
-    // Reserve the maximum varint size for a length below 2^35; shifted down on finish.
-    this.ensure(5);
+    // One byte for the length: most embedded messages are shorter than 128 bytes, and only
+    // longer ones move their payload on finish.
+    this.ensure(1);
     const at = this.len;
-    this.len += 5;
+    this.len += 1;
     return at;
   }
 
   finish(at: number): void {
-    const payloadStart = at + 5;
+    const payloadStart = at + 1;
     const payloadLen = this.len - payloadStart;
-    const head: number[] = [];
+    if (payloadLen < 0x80) {
+      this.buf[at] = payloadLen;
+      return;
+    }
+    const extra = uvarintSize(payloadLen) - 1;
+    this.ensure(extra);
+    const buf = this.buf;
+    buf.copyWithin(payloadStart + extra, payloadStart, this.len);
+    this.len += extra;
     let n = payloadLen;
+    let p = at;
     while (n >= 0x80) {
-      head.push((n % 0x80) | 0x80);
+      buf[p++] = (n % 0x80) | 0x80;
       n = Math.floor(n / 0x80);
     }
-    head.push(n);
-    const shift = 5 - head.length;
-    if (shift > 0) this.buf.copyWithin(at + head.length, payloadStart, this.len);
-    for (let i = 0; i < head.length; i++) this.buf[at + i] = head[i] as number;
-    this.len -= shift;
+    buf[p] = n;
   }
 
   finishBytes(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    // A copy in a plain Uint8Array of its own (Buffer#slice would be a view of the scratch).
+    return new Uint8Array(this.buf.subarray(0, this.len));
   }
 }
