@@ -86,7 +86,8 @@ describe('Admit tells whether Validate is needed', () => {
   it('says needed when a validating webhook or a policy binding exists', async () => {
     const webhook: Obj = { metadata: { name: 'w' }, webhooks: [{ name: 'v.example.com', rules: [] }] };
     const binding: Obj = { metadata: { name: 'b' }, spec: { policyName: 'p' } };
-    for (const data of [{ validatingwebhookconfigurations: [webhook] }, { validatingadmissionpolicybindings: [binding] }]) {
+    const configurations: Record<string, Obj[]>[] = [{ validatingwebhookconfigurations: [webhook] }, { validatingadmissionpolicybindings: [binding] }];
+    for (const data of configurations) {
       const admission = createAdmissionService({ storage: storageWith({ namespaces: [team], ...data }).port });
       expect((await admission.admit(request({}))).validationNotNeeded).toBe(false);
       expect((await admission.admit(request({ operation: 'DELETE', object: Buffer.alloc(0) }))).validationNotNeeded).toBe(false);
