@@ -6,22 +6,19 @@
 // it still succeeds, the very first one included (the gateway's auth client retries a call that
 // found its replica gone on the other one); the replica is restarted on its address and, once the
 // gateway has reconnected to it, carries the load alone when the other one is killed in turn.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, kubectlBinaries, runKubectl, startEtcd, startNats, type EtcdServer, type NatsServer, type RunResult } from '@portico/testing';
+import { freePort, kubectlBinaries, runKubectl } from '@portico/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest, readKubeconfig, type KubeconfigCredentials } from './support/https';
-import { initCluster, kubeconfigFor, type ServiceProcess, startService } from './support/services';
+import { rawRequest, type KubeconfigCredentials } from './support/https';
+import { describeRun } from './support/kubectl-output';
+import { eventually, sleep } from './support/poll';
+import { ProcessCluster } from './support/process-cluster';
+import { type ServiceProcess, startService } from './support/services';
 import { uniqueSuffix } from './support/status';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const describeRun = (r: RunResult): string => `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
-
 describe('portico (distributed: 2 auth replicas behind one gateway): an auth replica dies', () => {
-  let dir = '';
-  let etcd: EtcdServer | undefined;
-  let nats: NatsServer | undefined;
+  const cluster = new ProcessCluster('portico-e2e-auth-failover-');
   let storage: ServiceProcess | undefined;
   let admission: ServiceProcess | undefined;
   let gateway: ServiceProcess | undefined;
@@ -43,14 +40,14 @@ describe('portico (distributed: 2 auth replicas behind one gateway): an auth rep
 
   /** A kubeconfig with the cluster CA and a bearer token only, as a pod's service account has. */
   const tokenKubeconfig = (name: string, token: string): string => {
-    const path = join(dir, name);
-    const cluster = { server: creds.server, 'certificate-authority-data': creds.ca.toString('base64') };
+    const path = join(cluster.dir, name);
+    const server = { server: creds.server, 'certificate-authority-data': creds.ca.toString('base64') };
     writeFileSync(
       path,
       JSON.stringify({
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: 'p', cluster }],
+        clusters: [{ name: 'p', cluster: server }],
         users: [{ name: 'u', user: { token } }],
         contexts: [{ name: 'c', context: { cluster: 'p', user: 'u' } }],
         'current-context': 'c',
@@ -59,6 +56,16 @@ describe('portico (distributed: 2 auth replicas behind one gateway): an auth rep
     );
     return path;
   };
+
+  /** GET of configmap c1 by the bot's token alone (no client certificate): every one needs an auth replica. */
+  const getByToken = () =>
+    rawRequest(creds, {
+      method: 'GET',
+      path: `/api/v1/namespaces/${ns}/configmaps/c1`,
+      anonymous: true,
+      headers: { authorization: `Bearer ${botToken}` },
+      timeoutMs: 30_000,
+    });
 
   /**
    * A round of requests that all need the auth service: a fresh token (never seen, so nothing in
@@ -79,38 +86,25 @@ describe('portico (distributed: 2 auth replicas behind one gateway): an auth rep
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'portico-e2e-auth-failover-'));
-    [etcd, nats] = await Promise.all([startEtcd(), startNats()]);
-    bin = (await kubectlBinaries()).kubectl133;
     const port = await freePort();
-    const { pkiDir, kubeconfigPath } = await initCluster(join(dir, 'cluster'), `https://127.0.0.1:${port}`);
+    await cluster.start(`https://127.0.0.1:${port}`);
+    const { pkiDir, natsUrl } = cluster;
+    bin = (await kubectlBinaries()).kubectl133;
     const storageAddress = `127.0.0.1:${await freePort()}`;
-    storage = await startService('storage', ['--listen', storageAddress, '--etcd', etcd.endpoint, '--nats', nats.url]);
+    storage = await startService('storage', ['--listen', storageAddress, '--etcd', cluster.etcd.endpoint, '--nats', natsUrl]);
     for (let i = 0; i < 2; i++) {
       // Both replicas sign and verify with the cluster's keys in the PKI dir, and follow RBAC on NATS.
-      auths.push({ args: ['--listen', `127.0.0.1:${await freePort()}`, '--pki-dir', pkiDir, '--storage', storageAddress, '--nats', nats.url], proc: undefined });
+      auths.push({ args: ['--listen', `127.0.0.1:${await freePort()}`, '--pki-dir', pkiDir, '--storage', storageAddress, '--nats', natsUrl], proc: undefined });
     }
     const [a1, a2, adm] = await Promise.all([
       ...auths.map((a) => startService('auth', a.args)),
-      startService('admission', ['--listen', '127.0.0.1:0', '--storage', storageAddress, '--nats', nats.url]),
+      startService('admission', ['--listen', '127.0.0.1:0', '--storage', storageAddress, '--nats', natsUrl]),
     ]);
     [(auths[0] as (typeof auths)[number]).proc, (auths[1] as (typeof auths)[number]).proc, admission] = [a1, a2, adm];
-    gateway = await startService('gateway', [
-      '--host', '127.0.0.1',
-      '--port', String(port),
-      '--pki-dir', pkiDir,
-      '--storage', storageAddress,
-      '--auth', `ipv4:${a1?.address},${a2?.address}`,
-      '--admission', admission?.address ?? '',
-      '--nats', nats.url,
-    ]); // prettier-ignore
-    admin = kubeconfigFor(kubeconfigPath, `https://127.0.0.1:${port}`, join(dir, 'admin.kubeconfig'));
-    creds = readKubeconfig(admin);
-    const deadline = Date.now() + 60_000;
-    while ((await rawRequest(creds, { method: 'GET', path: '/readyz', timeoutMs: 5_000 }).catch(() => ({ status: 0 }))).status !== 200) {
-      if (Date.now() > deadline) throw new Error(`gateway not ready\n${gateway.output()}`);
-      await sleep(250);
-    }
+    const g = await cluster.startGateway('admin', port, { storage: storageAddress, auth: `ipv4:${a1?.address},${a2?.address}`, admission: admission?.address ?? '' });
+    gateway = g.proc;
+    admin = g.kubeconfigPath;
+    creds = g.creds;
     await ok(admin, ['create', 'namespace', ns]);
     await ok(admin, ['create', 'serviceaccount', 'bot', '-n', ns]);
     await ok(admin, ['create', 'configmap', 'c1', '-n', ns, '--from-literal=a=b']);
@@ -119,18 +113,11 @@ describe('portico (distributed: 2 auth replicas behind one gateway): an auth rep
     botToken = (await ok(admin, ['create', 'token', 'bot', '-n', ns, '--duration=1h'])).trim();
     botKubeconfig = tokenKubeconfig('bot.kubeconfig', botToken);
     // The binding reaches both replicas' RBAC index through the watch fan-out.
-    const bound = Date.now() + 30_000;
-    while ((await kubectl(botKubeconfig, ['get', 'configmaps', '-n', ns])).code !== 0) {
-      if (Date.now() > bound) throw new Error('the RoleBinding never took effect');
-      await sleep(250);
-    }
+    await eventually('the RoleBinding to take effect', async () => ((await kubectl(botKubeconfig, ['get', 'configmaps', '-n', ns])).code === 0 ? true : undefined), 30_000, 250);
   }, 240_000);
 
   afterAll(async () => {
-    for (const p of [gateway, admission, ...auths.map((a) => a.proc), storage]) await p?.stop(5_000);
-    await nats?.stop();
-    await etcd?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await cluster.stop([gateway, admission, ...auths.map((a) => a.proc), storage]);
   }, 60_000);
 
   it('token and certificate requests succeed with both replicas up', async () => {
@@ -144,13 +131,7 @@ describe('portico (distributed: 2 auth replicas behind one gateway): an auth rep
     const statuses: string[] = [];
     const load = Array.from({ length: 4 }, async () => {
       while (!stop) {
-        const r = await rawRequest(creds, {
-          method: 'GET',
-          path: `/api/v1/namespaces/${ns}/configmaps/c1`,
-          anonymous: true,
-          headers: { authorization: `Bearer ${botToken}` },
-          timeoutMs: 30_000,
-        }).catch((e: unknown) => ({ status: 0, body: Buffer.from(String(e)) }));
+        const r = await getByToken().catch((e: unknown) => ({ status: 0, body: Buffer.from(String(e)) }));
         statuses.push(r.status === 200 ? '200' : `${r.status} ${r.body.toString('utf8').slice(0, 200)}`);
       }
     });
@@ -163,13 +144,7 @@ describe('portico (distributed: 2 auth replicas behind one gateway): an auth rep
     expect(statuses.filter((s) => s !== '200')).toEqual([]);
     // Straight away, before the gateway can have noticed anything: a raw request by token and
     // one by certificate, then whole kubectl rounds.
-    const first = await rawRequest(creds, {
-      method: 'GET',
-      path: `/api/v1/namespaces/${ns}/configmaps/c1`,
-      anonymous: true,
-      headers: { authorization: `Bearer ${botToken}` },
-      timeoutMs: 30_000,
-    });
+    const first = await getByToken();
     expect(first.status, first.body.toString('utf8')).toBe(200);
     const second = await rawRequest(creds, { method: 'GET', path: `/api/v1/namespaces/${ns}/configmaps/c1`, timeoutMs: 30_000 });
     expect(second.status, second.body.toString('utf8')).toBe(200);

@@ -7,20 +7,19 @@
 // on B sees the custom resources created, patched and deleted through A, B's tables carry the
 // printer column, B serves a default added to the schema later, and once the CRD is deleted (one
 // object still present) B no longer lists or serves it and the object is gone from etcd.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
-import { freePort, kubectlBinaries, runKubectl, startEtcd, startNats, type EtcdServer, type NatsServer, type RunResult } from '@portico/testing';
+import { freePort, kubectlBinaries, runKubectl } from '@portico/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest, readKubeconfig, type KubeconfigCredentials } from './support/https';
+import { rawRequest } from './support/https';
+import { describeRun } from './support/kubectl-output';
 import { cells, spawnKubectl } from './support/kubectl-stream';
-import { initCluster, kubeconfigFor, type ServiceProcess, startService } from './support/services';
+import { eventually, sleep } from './support/poll';
+import { type ClusterGateway, ProcessCluster } from './support/process-cluster';
+import { type ServiceProcess, startService } from './support/services';
 import { uniqueSuffix } from './support/status';
 import { describeEvents, openWatch } from './support/watch-client';
-import { eventually, sleep } from './suites/watch';
-
-const describeRun = (r: RunResult): string => `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
 
 const GROUP = 'replicas.example.com';
 const PLURAL = 'gizmos';
@@ -66,17 +65,10 @@ interface AggregatedList {
   items: { metadata: { name: string }; versions: { version: string; resources: { resource: string; shortNames?: string[]; scope?: string }[] }[] }[];
 }
 
-interface Gateway {
-  name: string;
-  proc: ServiceProcess;
-  kubeconfig: string;
-  creds: KubeconfigCredentials;
-}
+type Gateway = ClusterGateway;
 
 describe('portico (distributed: 2 gateways): a CRD applied through one gateway is served by the other', () => {
-  let dir = '';
-  let etcd: EtcdServer | undefined;
-  let nats: NatsServer | undefined;
+  const cluster = new ProcessCluster('portico-e2e-crd-replicas-');
   let etcdClient: Etcd3 | undefined;
   let storage: ServiceProcess | undefined;
   let auth: ServiceProcess | undefined;
@@ -93,14 +85,14 @@ describe('portico (distributed: 2 gateways): a CRD applied through one gateway i
   const A = (): Gateway => gw(0);
   const B = (): Gateway => gw(1);
 
-  const kubectl = (g: Gateway, args: string[]) => runKubectl(bin, args, { kubeconfig: g.kubeconfig, timeoutMs: 60_000 });
+  const kubectl = (g: Gateway, args: string[]) => runKubectl(bin, args, { kubeconfig: g.kubeconfigPath, timeoutMs: 60_000 });
   const ok = async (g: Gateway, args: string[]): Promise<string> => {
     const r = await kubectl(g, args);
     expect(r.code, `kubectl (gateway ${g.name}) ${args.join(' ')}: ${describeRun(r)}`).toBe(0);
     return r.stdout;
   };
   const file = (name: string, text: string): string => {
-    const path = join(dir, name);
+    const path = join(cluster.dir, name);
     writeFileSync(path, text);
     return path;
   };
@@ -119,56 +111,27 @@ describe('portico (distributed: 2 gateways): a CRD applied through one gateway i
     return rawRequest(g.creds, { method: 'GET', path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${CRD_NAME}`, timeoutMs: 5_000 });
   }
 
-  async function startGateway(name: string, port: number, pkiDir: string, storageAddress: string, kubeconfigPath: string): Promise<Gateway> {
-    const proc = await startService('gateway', [
-      '--host', '127.0.0.1',
-      '--port', String(port),
-      '--pki-dir', pkiDir,
-      '--storage', storageAddress,
-      '--auth', auth?.address ?? '',
-      '--admission', admission?.address ?? '',
-      '--nats', nats?.url ?? '',
-    ]); // prettier-ignore
-    const kubeconfig = kubeconfigFor(kubeconfigPath, `https://127.0.0.1:${port}`, join(dir, `${name}.kubeconfig`));
-    return { name, proc, kubeconfig, creds: readKubeconfig(kubeconfig) };
-  }
-
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'portico-e2e-crd-replicas-'));
-    [etcd, nats] = await Promise.all([startEtcd(), startNats()]);
-    etcdClient = new Etcd3({ hosts: etcd.endpoint });
-    bin = (await kubectlBinaries()).kubectl133;
     const [portA, portB] = [await freePort(), await freePort()];
-    const { pkiDir, kubeconfigPath } = await initCluster(join(dir, 'cluster'), `https://127.0.0.1:${portA}`);
+    await cluster.start(`https://127.0.0.1:${portA}`);
+    const { pkiDir, natsUrl } = cluster;
+    etcdClient = new Etcd3({ hosts: cluster.etcd.endpoint });
+    bin = (await kubectlBinaries()).kubectl133;
     const storageAddress = `127.0.0.1:${await freePort()}`;
-    storage = await startService('storage', ['--listen', storageAddress, '--etcd', etcd.endpoint, '--nats', nats.url]);
+    storage = await startService('storage', ['--listen', storageAddress, '--etcd', cluster.etcd.endpoint, '--nats', natsUrl]);
     [auth, admission] = await Promise.all([
-      startService('auth', ['--listen', '127.0.0.1:0', '--pki-dir', pkiDir, '--storage', storageAddress, '--nats', nats.url]),
-      startService('admission', ['--listen', '127.0.0.1:0', '--storage', storageAddress, '--nats', nats.url]),
+      startService('auth', ['--listen', '127.0.0.1:0', '--pki-dir', pkiDir, '--storage', storageAddress, '--nats', natsUrl]),
+      startService('admission', ['--listen', '127.0.0.1:0', '--storage', storageAddress, '--nats', natsUrl]),
     ]);
-    gateways.push(
-      ...(await Promise.all([
-        startGateway('A', portA, pkiDir, storageAddress, kubeconfigPath),
-        startGateway('B', portB, pkiDir, storageAddress, kubeconfigPath),
-      ])),
-    );
-    const deadline = Date.now() + 60_000;
-    for (const g of gateways) {
-      while ((await rawRequest(g.creds, { method: 'GET', path: '/readyz', timeoutMs: 5_000 }).catch(() => ({ status: 0 }))).status !== 200) {
-        if (Date.now() > deadline) throw new Error(`gateway ${g.name} not ready\n${g.proc.output()}`);
-        await sleep(250);
-      }
-    }
+    const peers = { storage: storageAddress, auth: auth.address, admission: admission.address };
+    gateways.push(...(await Promise.all([cluster.startGateway('A', portA, peers), cluster.startGateway('B', portB, peers)])));
     await ok(A(), ['create', 'namespace', ns]);
   }, 240_000);
 
   afterAll(async () => {
     await kubectl(A(), ['delete', 'crd', CRD_NAME, '--ignore-not-found', '--timeout=20s']).catch(() => undefined);
-    for (const p of [...gateways.map((g) => g.proc), admission, auth, storage]) await p?.stop(5_000);
     await etcdClient?.close();
-    await nats?.stop();
-    await etcd?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await cluster.stop([...gateways.map((g) => g.proc), admission, auth, storage]);
   }, 60_000);
 
   it('B has neither the CRD nor the resource before it is applied', async () => {
@@ -229,7 +192,7 @@ describe('portico (distributed: 2 gateways): a CRD applied through one gateway i
     // g0 first: once its row is on B's watch, kubectl has listed and is watching, so what follows
     // reaches it as watch events, not as the initial list.
     await ok(A(), ['create', '-f', gizmo('g0', 1)]);
-    const w = spawnKubectl(bin, ['get', PLURAL, '-n', ns, '-w', '--output-watch-events'], B().kubeconfig);
+    const w = spawnKubectl(bin, ['get', PLURAL, '-n', ns, '-w', '--output-watch-events'], B().kubeconfigPath);
     const mine = (lines: string[]) => lines.map(cells).filter((c) => /^g[01]$/.test(c[1] ?? '')).map((c) => `${c[0]} ${c[1]} ${c[2]}`);
     try {
       await w.waitFor((l) => mine(l).length === 1, 'ADDED g0 (the list)', 15_000);

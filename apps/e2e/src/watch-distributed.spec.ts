@@ -8,14 +8,13 @@
 // (etcd's own history is the reference). Last, a third storage replica that compacts every second,
 // behind a third gateway: 410 before a stream starts, and an ERROR 410 event when a gateway's feed
 // must replay history that is gone.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Etcd3, type IKeyValue, type Watcher } from 'etcd3';
-import { freePort, startEtcd, startNats, type EtcdServer, type NatsServer } from '@portico/testing';
+import { freePort } from '@portico/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, readKubeconfig } from './support/https';
-import { initCluster, kubeconfigFor, type ServiceProcess, startService } from './support/services';
+import { eventually, sleep } from './support/poll';
+import { type ClusterGateway, ProcessCluster } from './support/process-cluster';
+import { type ServiceProcess, startService } from './support/services';
 import { TcpProxy } from './support/tcp-proxy';
 import { expectFailureStatus, uniqueSuffix } from './support/status';
 import { describeEvents, openWatch, Reflector, type ObservedEvent } from './support/watch-client';
@@ -23,8 +22,6 @@ import {
   Api,
   configMap,
   configMapInformer,
-  eventually,
-  sleep,
   watchBadInputSuite,
   watchCompactionSuite,
   watchInformerSuite,
@@ -34,13 +31,7 @@ import {
   type WatchTarget,
 } from './suites/watch';
 
-interface GatewayProc extends WatchTarget {
-  kubeconfigPath: string;
-  name: string;
-  proc: ServiceProcess;
-  port: number;
-  args: string[];
-}
+type GatewayProc = ClusterGateway & WatchTarget;
 
 const LEADER_KEY = '/registry/portico.storage-leader';
 
@@ -165,48 +156,21 @@ class Writer {
 }
 
 describe('portico (distributed: 2 gateways, 2 storage replicas, one etcd, one NATS): watch', () => {
-  let dir = '';
-  let etcd: EtcdServer | undefined;
-  let nats: NatsServer | undefined;
-  let natsPort = 0;
+  const cluster = new ProcessCluster('portico-e2e-watch-dist-');
   let etcdClient: Etcd3 | undefined;
-  let pkiDir = '';
-  let baseKubeconfig = '';
   let auth: ServiceProcess | undefined;
   let admission: ServiceProcess | undefined;
   const storages: ServiceProcess[] = [];
   const gateways: GatewayProc[] = [];
 
-  const natsUrl = (): string => `nats://127.0.0.1:${natsPort}`;
   const gw = (i: number) => (): GatewayProc => {
     const g = gateways[i];
     if (!g) throw new Error(`gateway ${i + 1} did not start; see the first failure`);
     return g;
   };
 
-  async function startGateway(name: string, port: number, storage: string, extra: string[] = []): Promise<GatewayProc> {
-    const args = [
-      '--host', '127.0.0.1',
-      '--port', String(port),
-      '--pki-dir', pkiDir,
-      '--storage', storage,
-      '--auth', auth?.address ?? '',
-      '--admission', admission?.address ?? '',
-      '--nats', natsUrl(),
-      '--watch-bookmark-interval', '1',
-      ...extra,
-    ]; // prettier-ignore
-    const proc = await startService('gateway', args);
-    const kubeconfigPath = kubeconfigFor(baseKubeconfig, `https://127.0.0.1:${port}`, join(dir, `kubeconfig-${name}`));
-    const g: GatewayProc = { name, proc, port, args, kubeconfigPath };
-    await waitReady(g);
-    return g;
-  }
-
-  /** /readyz passes once the gateway reaches storage and has made the system namespaces. */
-  async function waitReady(g: GatewayProc): Promise<void> {
-    const creds = readKubeconfig(g.kubeconfigPath);
-    await eventually(`${g.name} ready`, async () => ((await rawRequest(creds, { method: 'GET', path: '/readyz', timeoutMs: 5_000 })).status === 200 ? true : undefined), 60_000, 200);
+  function startGateway(name: string, port: number, storage: string, extra: string[] = []): Promise<GatewayProc> {
+    return cluster.startGateway(name, port, { storage, auth: auth?.address ?? '', admission: admission?.address ?? '', extra: ['--watch-bookmark-interval', '1', ...extra] });
   }
 
   async function leaderPid(): Promise<number | undefined> {
@@ -221,17 +185,14 @@ describe('portico (distributed: 2 gateways, 2 storage replicas, one etcd, one NA
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'portico-e2e-watch-dist-'));
-    [etcd, nats] = await Promise.all([startEtcd(), startNats()]);
-    natsPort = nats.port;
-    etcdClient = new Etcd3({ hosts: etcd.endpoint });
     const ports = [await freePort(), await freePort()];
-    ({ pkiDir, kubeconfigPath: baseKubeconfig } = await initCluster(join(dir, 'cluster'), `https://127.0.0.1:${ports[0]}`));
-    const storageArgs = ['--listen', '127.0.0.1:0', '--etcd', etcd.endpoint, '--nats', natsUrl()];
+    await cluster.start(`https://127.0.0.1:${ports[0]}`);
+    etcdClient = new Etcd3({ hosts: cluster.etcd.endpoint });
+    const storageArgs = ['--listen', '127.0.0.1:0', '--etcd', cluster.etcd.endpoint, '--nats', cluster.natsUrl];
     storages.push(...(await Promise.all([startService('storage', storageArgs), startService('storage', storageArgs)])));
     const [s1, s2] = storages.map((s) => s.address);
     [auth, admission] = await Promise.all([
-      startService('auth', ['--listen', '127.0.0.1:0', '--pki-dir', pkiDir]),
+      startService('auth', ['--listen', '127.0.0.1:0', '--pki-dir', cluster.pkiDir]),
       startService('admission', ['--listen', '127.0.0.1:0', '--storage', `ipv4:${s1},${s2}`]),
     ]);
     gateways.push(
@@ -243,11 +204,8 @@ describe('portico (distributed: 2 gateways, 2 storage replicas, one etcd, one NA
   }, 240_000);
 
   afterAll(async () => {
-    for (const p of [...gateways.map((g) => g.proc), admission, auth, ...storages]) await p?.stop(5_000);
     etcdClient?.close();
-    await nats?.stop();
-    await etcd?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await cluster.stop([...gateways.map((g) => g.proc), admission, auth, ...storages]);
   }, 120_000);
 
   describe('gateway 1', () => {
@@ -321,9 +279,9 @@ describe('portico (distributed: 2 gateways, 2 storage replicas, one etcd, one NA
       writer.start();
       try {
         await sleep(1_500);
-        await nats?.stop();
+        await cluster.stopNats();
         await sleep(2_000);
-        nats = await startNats({ port: natsPort });
+        await cluster.restartNats();
         // Writes go on while every bus client reconnects and every gateway replays.
         await sleep(3_000);
         const pid = await leaderPid();
@@ -361,7 +319,7 @@ describe('portico (distributed: 2 gateways, 2 storage replicas, one etcd, one NA
         await apis[0]?.replace(ns2, configMap('a', { k: 'v', k2: 'v' }));
         await apis[0]?.create(ns2, configMap('b'));
         g.proc = await startService('gateway', g.args);
-        await waitReady(g);
+        await cluster.waitReady(g);
         // What an informer's owner does on an error: start it again (it keeps its resourceVersion).
         await rec.informer.start();
         await eventually('update a, add b', () => (rec.calls.length >= 3 ? true : undefined));
@@ -380,9 +338,9 @@ describe('portico (distributed: 2 gateways, 2 storage replicas, one etcd, one NA
     // Gateway 3 reaches NATS through a proxy, so that it alone can be cut off from the bus.
     let busLink: TcpProxy | undefined;
     beforeAll(async () => {
-      s3Args = ['--listen', `127.0.0.1:${await freePort()}`, '--etcd', etcd?.endpoint ?? '', '--nats', natsUrl(), '--compaction-interval', '1'];
+      s3Args = ['--listen', `127.0.0.1:${await freePort()}`, '--etcd', cluster.etcd.endpoint, '--nats', cluster.natsUrl, '--compaction-interval', '1'];
       s3 = await startService('storage', s3Args);
-      busLink = await TcpProxy.start(natsPort);
+      busLink = await TcpProxy.start(cluster.natsPort);
       g3.push(await startGateway('gateway-3', await freePort(), `ipv4:${s3.address}`, ['--nats', `nats://127.0.0.1:${busLink.port}`]));
     }, 120_000);
     afterAll(async () => {
@@ -410,14 +368,14 @@ describe('portico (distributed: 2 gateways, 2 storage replicas, one etcd, one NA
         await writer.replace(ns, configMap('before', { k: 'v', k2: 'v' }));
         await w.waitFor((e) => e.length === 1, 'MODIFIED before');
         const mark = g.proc.mark();
-        await nats?.stop();
+        await cluster.stopNats();
         // The replay the disconnect causes has run: from now on the feed learns nothing until the bus is back.
         await g.proc.waitForLine(/"resource":"configmaps".*watch feed caught up from storage/, mark);
         const missed = await writer.create(ns, configMap('missed'));
         // Replica 3 compacts past it (each round compacts to the revision seen one round earlier).
         const status = await writeUntilExpired(writer, api3, ns, missed, `/api/v1/namespaces/${ns}/configmaps`);
         expectFailureStatus(status, { code: 410, reason: 'Expired' });
-        nats = await startNats({ port: natsPort });
+        await cluster.restartNats();
         await w.waitFor((e) => e.some((x) => x.type === 'ERROR'), 'an ERROR event', 60_000);
         const err = w.events.at(-1);
         expect(err?.type, describeEvents(w.events)).toBe('ERROR');

@@ -3,39 +3,17 @@
 // admissionregistration.k8s.io/v1 objects; a ValidatingAdmissionPolicy; invalid CEL refused.
 // Configuration reaches admission through storage and the event bus, so each check waits until
 // the configuration it just wrote is in force (no timing assertions).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubectlBinaries, runKubectl } from '@portico/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeconfigCredentials, rawRequest, readKubeconfig, type RawResponse } from '../support/https';
 import type { Portico } from '../support/portico';
+import { eventually } from '../support/poll';
 import { expectFailureStatus, uniqueSuffix } from '../support/status';
-
-interface WebhookPki {
-  ca: string;
-  cert: string;
-  key: string;
-}
-
-function webhookPki(): WebhookPki {
-  const dir = mkdtempSync(join(tmpdir(), 'e2e-webhook-pki-'));
-  try {
-    const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-    run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=e2e-webhook-ca');
-    run('req', '-new', ...ec, '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=webhook');
-    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-    run('x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', '2', '-extfile', 'san.ext');
-    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-    return { ca: read('ca.crt'), cert: read('tls.crt'), key: read('tls.key') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { replyJson, startWebhookServer, webhookBase, webhookPki, type WebhookPki } from '../support/webhook-server';
 
 interface AdmissionReview {
   apiVersion: string;
@@ -43,7 +21,7 @@ interface AdmissionReview {
 }
 
 /** The webhook server a user would write: one path per webhook. */
-function startWebhookServer(pki: WebhookPki, calls: Map<string, number>): Promise<Server> {
+function startAdmissionWebhook(pki: WebhookPki, calls: Map<string, number>): Promise<Server> {
   const reply = (review: AdmissionReview, response: Record<string, unknown>) => ({
     apiVersion: review.apiVersion,
     kind: 'AdmissionReview',
@@ -67,40 +45,24 @@ function startWebhookServer(pki: WebhookPki, calls: Map<string, number>): Promis
     },
     '/v1beta1': (r) => ({ apiVersion: 'admission.k8s.io/v1beta1', kind: 'AdmissionReview', response: { uid: r.request.uid, allowed: false, status: { message: `spoke ${r.apiVersion}` } } }),
   };
-  const server = createServer({ cert: pki.cert, key: pki.key }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const path = (req.url ?? '').split('?')[0] ?? '';
-      calls.set(path, (calls.get(path) ?? 0) + 1);
-      if (path === '/slow') return; // never answers
-      if (path === '/delay') {
-        const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as AdmissionReview;
-        setTimeout(() => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(reply(review, { allowed: true }))), 5_000);
-        return;
-      }
-      const h = handlers[path];
-      if (h === undefined) return void res.writeHead(404).end();
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(h(JSON.parse(Buffer.concat(chunks).toString('utf8')) as AdmissionReview)));
-    });
+  return startWebhookServer(pki, (path, body, res) => {
+    calls.set(path, (calls.get(path) ?? 0) + 1);
+    if (path === '/slow') return; // never answers
+    if (path === '/delay') {
+      const review = JSON.parse(body.toString('utf8')) as AdmissionReview;
+      setTimeout(() => replyJson(res, reply(review, { allowed: true })), 5_000);
+      return;
+    }
+    const h = handlers[path];
+    if (h === undefined) return void res.writeHead(404).end();
+    replyJson(res, h(JSON.parse(body.toString('utf8')) as AdmissionReview));
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 /** A webhook's denial keeps the webhook's status (its reason may be empty, and is then left out). */
 function expectDenied(res: RawResponse, expected: { code: number; message: string }): void {
   expect(res.status).toBe(expected.code);
   expect(res.json).toMatchObject({ kind: 'Status', status: 'Failure', code: expected.code, message: expected.message });
-}
-
-async function eventually<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await attempt();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 export function admissionSuite(current: () => Portico): void {
@@ -149,9 +111,9 @@ export function admissionSuite(current: () => Portico): void {
 
     beforeAll(async () => {
       creds = readKubeconfig(current().kubeconfigPath);
-      pki = webhookPki();
-      server = await startWebhookServer(pki, calls);
-      base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      pki = webhookPki('e2e-webhook');
+      server = await startAdmissionWebhook(pki, calls);
+      base = webhookBase(server);
       await create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'e2e-admission': suffix } } });
     });
 

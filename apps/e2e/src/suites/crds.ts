@@ -8,10 +8,8 @@
 //
 // The suite substitutes its own group (`e2e-<suffix>.example.com`) for example.com in the
 // fixtures: the distributed suites share one etcd.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { CustomObjectsApi, KubeConfig, type KubernetesListObject, type KubernetesObject, makeInformer } from '@kubernetes/client-node';
@@ -19,81 +17,20 @@ import { kubectlBinaries, runKubectl, type RunResult } from '@portico/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type KubeconfigCredentials, rawRequest, readKubeconfig, type RawResponse } from '../support/https';
+import { describeRun, header, KUBECTL_VERSIONS, type KubectlBins, tableRows } from '../support/kubectl-output';
+import { eventually } from '../support/poll';
 import type { Portico } from '../support/portico';
 import { expectFailureStatus, type StatusBody, uniqueSuffix } from '../support/status';
 import { describeEvents, openWatch } from '../support/watch-client';
+import { replyJson, startWebhookServer, webhookBase, webhookPki, type WebhookPki } from '../support/webhook-server';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'crds');
-
-type Bins = Awaited<ReturnType<typeof kubectlBinaries>>;
-const VERSIONS = [
-  { label: 'kubectl 1.33', pick: (b: Bins) => b.kubectl133 },
-  { label: 'kubectl 1.35', pick: (b: Bins) => b.kubectl135 },
-];
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function describeRun(r: RunResult): string {
-  return `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
-}
-
-/** Rows of kubectl's table output, keyed by the header's column names. */
-function tableRows(stdout: string): Record<string, string>[] {
-  const sep = /\s*\t\s*|\s{2,}/;
-  const [header, ...rows] = stdout.trimEnd().split('\n');
-  const cols = (header ?? '').trim().split(sep);
-  return rows.map((row) => {
-    const cells = row.trim().split(sep);
-    return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? '']));
-  });
-}
 
 /** Rows of kubectl's table output cut at the header's column offsets (cells may be empty). */
 function fixedColumns(stdout: string): Record<string, string>[] {
   const [head, ...rows] = stdout.trimEnd().split('\n');
   const cols = [...(head ?? '').matchAll(/\S+/g)].map((m) => ({ name: m[0], at: m.index }));
   return rows.map((row) => Object.fromEntries(cols.map((c, i) => [c.name, row.slice(c.at, cols[i + 1]?.at ?? row.length).trim()])));
-}
-
-const header = (stdout: string): string[] => (stdout.split('\n')[0] ?? '').trim().split(/\s{2,}/);
-
-/** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`gave up waiting: ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await sleep(100);
-  }
-}
-
-interface Pki {
-  ca: string;
-  cert: string;
-  key: string;
-}
-
-/** A CA and a serving certificate for 127.0.0.1, as a webhook author makes them with openssl. */
-function webhookPki(): Pki {
-  const dir = mkdtempSync(join(tmpdir(), 'e2e-conversion-pki-'));
-  try {
-    const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-    run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=e2e-conversion-ca');
-    run('req', '-new', ...ec, '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=conversion-webhook');
-    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-    run('x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', '2', '-extfile', 'san.ext');
-    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-    return { ca: read('ca.crt'), cert: read('tls.crt'), key: read('tls.key') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 type Obj = Record<string, unknown> & { apiVersion: string; kind: string; metadata: Record<string, unknown>; spec?: Record<string, unknown> };
@@ -107,7 +44,7 @@ interface ConversionReview {
  * The conversion webhook a user writes: v1 calls the field `colour`, v2 calls it `color`.
  * `/convert` converts; `/fail` refuses with a message, as a buggy webhook would.
  */
-function startConversionWebhook(pki: Pki, calls: string[]): Promise<Server> {
+function startConversionWebhook(pki: WebhookPki, calls: string[]): Promise<Server> {
   const convert = (o: Obj, to: string): Obj => {
     const spec = { ...(o.spec ?? {}) };
     if (to.endsWith('/v2') && 'colour' in spec) {
@@ -120,21 +57,15 @@ function startConversionWebhook(pki: Pki, calls: string[]): Promise<Server> {
     }
     return { ...o, apiVersion: to, spec };
   };
-  const server = createServer({ cert: pki.cert, key: pki.key }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const path = (req.url ?? '').split('?')[0] ?? '';
-      const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ConversionReview;
-      calls.push(`${path} ${review.request.objects.map((o) => o.apiVersion).join(',')} -> ${review.request.desiredAPIVersion}`);
-      const response =
-        path === '/fail'
-          ? { uid: review.request.uid, result: { status: 'Failure', message: 'cogs cannot be converted by the e2e webhook' } }
-          : { uid: review.request.uid, convertedObjects: review.request.objects.map((o) => convert(o, review.request.desiredAPIVersion)), result: { status: 'Success' } };
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ apiVersion: review.apiVersion, kind: 'ConversionReview', response }));
-    });
+  return startWebhookServer(pki, (path, body, res) => {
+    const review = JSON.parse(body.toString('utf8')) as ConversionReview;
+    calls.push(`${path} ${review.request.objects.map((o) => o.apiVersion).join(',')} -> ${review.request.desiredAPIVersion}`);
+    const response =
+      path === '/fail'
+        ? { uid: review.request.uid, result: { status: 'Failure', message: 'cogs cannot be converted by the e2e webhook' } }
+        : { uid: review.request.uid, convertedObjects: review.request.objects.map((o) => convert(o, review.request.desiredAPIVersion)), result: { status: 'Success' } };
+    replyJson(res, { apiVersion: review.apiVersion, kind: 'ConversionReview', response });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 interface Condition {
@@ -154,7 +85,7 @@ export function crdSuite(portico: () => Portico): void {
     const group = `e2e-${suffix}.example.com`;
     const widgets = `widgets.${group}`;
     let creds: KubeconfigCredentials;
-    let bins: Bins;
+    let bins: KubectlBins;
     let dir = '';
     const crdsToDelete = new Set<string>();
     const namespaces: string[] = [];
@@ -317,7 +248,7 @@ export function crdSuite(portico: () => Portico): void {
         expect((await openapiKinds('v1beta1')).kinds).toContain('Widget');
       });
 
-      it.each(VERSIONS)('$label api-resources --api-group shows both resources with short names and scope', async ({ pick }) => {
+      it.each(KUBECTL_VERSIONS)('$label api-resources --api-group shows both resources with short names and scope', async ({ pick }) => {
         const r = await okWith(pick(bins))(['api-resources', `--api-group=${group}`]);
         expect(fixedColumns(r.stdout)).toEqual([
           { NAME: 'gadgets', SHORTNAMES: '', APIVERSION: `${group}/v1`, NAMESPACED: 'false', KIND: 'Gadget' },
@@ -326,7 +257,7 @@ export function crdSuite(portico: () => Portico): void {
       });
     });
 
-    describe.each(VERSIONS)('custom resources with $label', ({ label, pick }) => {
+    describe.each(KUBECTL_VERSIONS)('custom resources with $label', ({ label, pick }) => {
       let ns = '';
       let kubectl: (args: string[], input?: string) => Promise<RunResult>;
       let ok: (args: string[], input?: string) => Promise<RunResult>;
@@ -752,7 +683,7 @@ export function crdSuite(portico: () => Portico): void {
 
     describe('a conversion webhook', () => {
       let server: Server | undefined;
-      let pki: Pki;
+      let pki: WebhookPki;
       let base = '';
       let ns = '';
       const calls: string[] = [];
@@ -781,9 +712,9 @@ export function crdSuite(portico: () => Portico): void {
       };
 
       beforeAll(async () => {
-        pki = webhookPki();
+        pki = webhookPki('e2e-conversion');
         server = await startConversionWebhook(pki, calls);
-        base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        base = webhookBase(server);
         ns = await namespace('crd-conv');
       });
       afterAll(async () => {

@@ -6,30 +6,12 @@ import { join } from 'node:path';
 import { kubectlBinaries, runKubectl, type RunResult } from '@portico/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { describeRun, KUBECTL_VERSIONS, tableRows } from '../support/kubectl-output';
 import type { Portico } from '../support/portico';
 import { uniqueSuffix } from '../support/status';
 
-const VERSIONS = [
-  { label: 'kubectl 1.33', pick: (b: Awaited<ReturnType<typeof kubectlBinaries>>) => b.kubectl133 },
-  { label: 'kubectl 1.35', pick: (b: Awaited<ReturnType<typeof kubectlBinaries>>) => b.kubectl135 },
-];
-
-function describeRun(r: RunResult): string {
-  return `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
-}
-
-/** Rows of kubectl's default table output, keyed by the header's column names. */
-function tableRows(stdout: string): Record<string, string>[] {
-  const [header, ...rows] = stdout.trimEnd().split('\n');
-  const cols = (header ?? '').trim().split(/\s{2,}/);
-  return rows.map((row) => {
-    const cells = row.trim().split(/\s{2,}/);
-    return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? '']));
-  });
-}
-
 export function kubectlSuite(portico: () => Portico): void {
-  describe.each(VERSIONS)('$label', ({ label, pick }) => {
+  describe.each(KUBECTL_VERSIONS)('$label', ({ label, pick }) => {
     let bin = '';
     let dir = '';
     const name = `e2e-kubectl-${label.replace(/\D/g, '')}-${uniqueSuffix()}`;

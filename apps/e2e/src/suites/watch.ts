@@ -15,30 +15,13 @@ import { kubectlBinaries, runKubectl, type RunResult } from '@portico/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeconfigCredentials, rawRequest, readKubeconfig } from '../support/https';
 import { cells, spawnKubectl } from '../support/kubectl-stream';
+import { eventually, sleep } from '../support/poll';
 import { expectFailureStatus, uniqueSuffix } from '../support/status';
 import { describeEvents, openWatch, rvOf, type WatchEvent } from '../support/watch-client';
 
 /** Anything with a kubeconfig: a Portico, or one gateway of a hand-built cluster. */
 export interface WatchTarget {
   kubeconfigPath: string;
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await sleep(everyMs);
-  }
 }
 
 export interface ConfigMapBody {

@@ -6,37 +6,12 @@ import { join } from 'node:path';
 import { kubectlBinaries, runKubectl, type RunResult } from '@portico/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { describeRun, header, KUBECTL_VERSIONS, tableRows } from '../support/kubectl-output';
 import type { Portico } from '../support/portico';
 import { uniqueSuffix } from '../support/status';
 
-type Bins = Awaited<ReturnType<typeof kubectlBinaries>>;
-const VERSIONS = [
-  { label: 'kubectl 1.33', pick: (b: Bins) => b.kubectl133 },
-  { label: 'kubectl 1.35', pick: (b: Bins) => b.kubectl135 },
-];
-
-function describeRun(r: RunResult): string {
-  return `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
-}
-
-/** Rows of kubectl's table output, keyed by the header's column names. */
-function tableRows(stdout: string): Record<string, string>[] {
-  // kubectl pads with spaces; helm's tables separate cells with a tab.
-  const sep = /\s*\t\s*|\s{2,}/;
-  const [header, ...rows] = stdout.trimEnd().split('\n');
-  const cols = (header ?? '').trim().split(sep);
-  return rows.map((row) => {
-    const cells = row.trim().split(sep);
-    return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? '']));
-  });
-}
-
-function header(stdout: string): string[] {
-  return (stdout.split('\n')[0] ?? '').trim().split(/\s{2,}/);
-}
-
 export function workflowsSuite(portico: () => Portico): void {
-  describe.each(VERSIONS)('workflows, $label', ({ label, pick }) => {
+  describe.each(KUBECTL_VERSIONS)('workflows, $label', ({ label, pick }) => {
     let bin = '';
     let dir = '';
     const ns = `wf-${label.replace(/\D/g, '')}-${uniqueSuffix()}`;
