@@ -263,6 +263,12 @@ describe('decodeProtobufObject', () => {
       expect(badRequest(() => limits('1.2.3'))).toContain('unable to parse numeric part of quantity');
       expect(badRequest(() => limits('1Qi'))).toContain('quantities must match');
       expect(badRequest(() => limits('1iK'))).toContain("unable to parse quantity's suffix");
+      // Valid quantities are remembered (bounded): a second look, or many distinct ones, change
+      // nothing about what is accepted.
+      for (const good of ['1500m', '64Mi']) expect((limits(good)['spec'] as JsonObject)['containers']).toBeDefined();
+      for (let i = 0; i < 1500; i++) expect(() => limits(`${i}Mi`)).not.toThrow();
+      expect(badRequest(() => limits('1.2.3'))).toContain('unable to parse numeric part of quantity');
+      expect(badRequest(() => limits('1iK'))).toContain("unable to parse quantity's suffix");
     });
 
     it('embeds RawExtension JSON and rejects raw bytes that are not JSON', () => {

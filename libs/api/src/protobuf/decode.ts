@@ -659,8 +659,21 @@ const quantityFormat = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
 const quantityNumber = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
 const quantitySuffix = /^(?:|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)$/;
 
+/**
+ * Quantities already found valid. Objects repeat a few (100m, 128Mi, 1) many times, and the
+ * check is three regular expressions; bounded so that a stream of distinct ones cannot grow it.
+ */
+const validQuantities = new Set<string>();
+const maxValidQuantities = 1024;
+
 export function checkQuantity(s: string): void {
-  if (s === '0') return;
+  if (s === '0' || validQuantities.has(s)) return;
+  parseQuantityShape(s);
+  if (validQuantities.size >= maxValidQuantities) validQuantities.clear();
+  validQuantities.add(s);
+}
+
+function parseQuantityShape(s: string): void {
   const m = quantityFormat.exec(s);
   if (!m) throw new DecodeError(`quantities must match the regular expression '${quantityFormat.source}'`);
   // The numeric part ends at the first character that is not a digit or point.
