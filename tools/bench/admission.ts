@@ -7,53 +7,26 @@
 // Part of `npm run bench` (--benches admission); alone:
 //   node --conditions=@portico/source --import tsx tools/bench/admission.ts [--duration 10 --connections 16]
 // which writes .bench/admission-<time>.json and prints a markdown block.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Server } from 'node:https';
 // tools/ belongs to no tagged project; the bench starts Portico exactly as the e2e suites do.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { startPortico } from '@portico/e2e';
+import { replyJson, startPortico, startWebhookServer, webhookBase, webhookPki, type WebhookPki } from '@portico/e2e';
 import { closedLoop, type HttpsLoadClient, httpsClient, type LoadPhase, loadPhase, runStandalone, standaloneArgs, until } from './https-load';
 
 export type AdmissionPhase = LoadPhase;
 
-function webhookPki(): { ca: string; cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-webhook-pki-'));
-  try {
-    const run = (...a: string[]) => execFileSync('openssl', a, { cwd: dir, stdio: 'pipe' });
-    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-    run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=bench-webhook-ca');
-    run('req', '-new', ...ec, '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=webhook');
-    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-    run('x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', '2', '-extfile', 'san.ext');
-    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-    return { ca: read('ca.crt'), cert: read('tls.crt'), key: read('tls.key') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function startWebhooks(pki: { cert: string; key: string }): Promise<Server> {
+/** One server for both webhooks: `/mutate` adds a label, anything else allows. */
+function startWebhooks(pki: WebhookPki): Promise<Server> {
   const patch = Buffer.from(JSON.stringify([{ op: 'add', path: '/metadata/labels', value: { mutated: 'yes' } }])).toString('base64');
-  const server = createServer({ cert: pki.cert, key: pki.key }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { request: { uid: string } };
-      const mutate = (req.url ?? '').startsWith('/mutate');
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(
-        JSON.stringify({
-          apiVersion: 'admission.k8s.io/v1',
-          kind: 'AdmissionReview',
-          response: { uid: review.request.uid, allowed: true, ...(mutate ? { patchType: 'JSONPatch', patch } : {}) },
-        }),
-      );
+  return startWebhookServer(pki, (path, body, res) => {
+    const review = JSON.parse(body.toString('utf8')) as { request: { uid: string } };
+    const mutate = path.startsWith('/mutate');
+    replyJson(res, {
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      response: { uid: review.request.uid, allowed: true, ...(mutate ? { patchType: 'JSONPatch', patch } : {}) },
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 type Send = HttpsLoadClient['json'];
@@ -88,7 +61,7 @@ export function admissionMarkdown(r: AdmissionReport): string[] {
 export async function benchAdmission(settings: { durationSec: number; connections: number }, say: (line: string) => void = () => {}): Promise<AdmissionReport> {
   const { durationSec, connections } = settings;
   const portico = await startPortico('embedded', { env: { PORTICO_LOG_LEVEL: 'warn' } });
-  const pki = webhookPki();
+  const pki = webhookPki('bench-webhook');
   const server = await startWebhooks(pki);
   const client = httpsClient(portico.kubeconfigPath, { maxSockets: 256 });
   const send = client.json;
@@ -100,7 +73,7 @@ export async function benchAdmission(settings: { durationSec: number; connection
     say('bench: admission, no configuration…');
     const none = await measure(send, 'no admission configuration', path, connections, durationSec);
 
-    const base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const base = webhookBase(server);
     const hook = (name: string, p: string) => ({
       name,
       clientConfig: { url: `${base}${p}`, caBundle: Buffer.from(pki.ca).toString('base64') },

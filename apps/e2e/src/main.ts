@@ -5,3 +5,5 @@ export { rawRequest, readKubeconfig } from './support/https';
 export type { KubeconfigCredentials, RawRequest, RawResponse } from './support/https';
 export { initCluster, kubeconfigFor, ServiceProcess, startService } from './support/services';
 export type { ServiceName } from './support/services';
+export { replyJson, startWebhookServer, webhookBase, webhookPki } from './support/webhook-server';
+export type { WebhookPki } from './support/webhook-server';
