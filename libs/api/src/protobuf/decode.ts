@@ -201,11 +201,8 @@ function newMsg(info: MessageInfo): MsgValue {
 // Module-local copies of imported bindings used per tag or per value: run from source (tsx,
 // esbuild's CommonJS interop) every use of an imported binding is a getter call, which showed
 // as several per cent of a decode.
-const wireVarint = WireType.varint;
-const wireFixed64 = WireType.fixed64;
 const wireBytes = WireType.bytes;
 const wireEndGroup = WireType.endGroup;
-const wireFixed32 = WireType.fixed32;
 const decodeString = goString;
 
 /**
@@ -266,7 +263,7 @@ function readMessage(r: ProtoReader, info: MessageInfo, into: MsgValue, depth: n
     if (f.repeated) {
       let list = values[f.slot] as Scalar[] | undefined;
       if (list === undefined) values[f.slot] = list = [];
-      const expectedWire = wireTypeOf(scalar);
+      const expectedWire = f.wire;
       if (wire === wireBytes && expectedWire !== wireBytes) {
         // Packed: Go's generated code accepts both encodings for repeated numeric fields.
         const s = r.delimited();
@@ -281,7 +278,7 @@ function readMessage(r: ProtoReader, info: MessageInfo, into: MsgValue, depth: n
       }
       continue;
     }
-    if (wire !== wireTypeOf(scalar)) throw wrongWire(f, wire);
+    if (wire !== f.wire) throw wrongWire(f, wire);
     values[f.slot] = readScalar(r, scalar, buf);
   }
   return into;
@@ -312,7 +309,8 @@ function readMapEntry(r: ProtoReader, f: FieldInfo, map: Map<string, unknown>, d
         r.end = end;
       } else {
         const scalar = f.scalar as ProtoScalar;
-        if (wire !== wireTypeOf(scalar)) throw wrongWire(f, wire);
+        // f.wire is the value type's (map fields are typed by their values).
+        if (wire !== f.wire) throw wrongWire(f, wire);
         value = readScalar(r, scalar, r.buf);
       }
     } else {
@@ -326,24 +324,6 @@ function readMapEntry(r: ProtoReader, f: FieldInfo, map: Map<string, unknown>, d
 
 function wrongWire(f: FieldInfo, wire: number): ProtoWireError {
   return new ProtoWireError(`proto: wrong wireType = ${wire} for field ${f.protoName}`);
-}
-
-function wireTypeOf(s: ProtoScalar): number {
-  switch (s) {
-    case 'double':
-    case 'fixed64':
-    case 'sfixed64':
-      return wireFixed64;
-    case 'float':
-    case 'fixed32':
-    case 'sfixed32':
-      return wireFixed32;
-    case 'string':
-    case 'bytes':
-      return wireBytes;
-    default:
-      return wireVarint;
-  }
 }
 
 /** Scratch for the float conversions, instead of a DataView per value. */
@@ -441,7 +421,8 @@ function renderFieldsInto(obj: JsonObject, info: MessageInfo, v: MsgValue | unde
       continue;
     }
     const out = renderField(f, val, present, depth);
-    if (out !== omit) setKey(obj, f.json, out);
+    // A plain store: field names come from the table and none is __proto__ (setKey is for map keys).
+    if (out !== omit) obj[f.json] = out;
   }
 }
 

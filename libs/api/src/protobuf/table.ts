@@ -81,6 +81,8 @@ export interface FieldInfo {
   packed: boolean;
   /** Position in the message's `fields`: where the decoder keeps this field's value. */
   slot: number;
+  /** The wire type of one value (unpacked), so the decoder does not work it out per tag. */
+  wire: number;
 }
 
 export interface MessageInfo {
@@ -118,6 +120,30 @@ const scalars = new Set<string>([
   'bytes',
 ]);
 
+/** Message fields and maps (their entries) are length-delimited, like strings and bytes. */
+function wireTypeOf(type: string): number {
+  switch (type) {
+    case 'double':
+    case 'fixed64':
+    case 'sfixed64':
+      return 1;
+    case 'float':
+    case 'fixed32':
+    case 'sfixed32':
+      return 5;
+    case 'int32':
+    case 'int64':
+    case 'uint32':
+    case 'uint64':
+    case 'sint32':
+    case 'sint64':
+    case 'bool':
+      return 0;
+    default:
+      return 2;
+  }
+}
+
 let index: { messages: Map<string, MessageInfo>; kinds: Map<string, MessageInfo> } | undefined;
 
 function build() {
@@ -154,7 +180,10 @@ function build() {
         inline: json === '',
         packed: flags.includes('k'),
         slot: info.fields.length,
+        wire: wireTypeOf(type),
       };
+      // The decoder stores field values under their JSON names with plain assignments.
+      if (json === '__proto__') throw new Error(`protobuf table: ${name}.${f.protoName} has the JSON name __proto__`);
       if (scalars.has(type)) f.scalar = type as ProtoScalar;
       else {
         const m = messages.get(type);
