@@ -195,7 +195,28 @@ export function goString(buf: Uint8Array, start: number, end: number): string {
   for (let i = start; i < end; i++) {
     if ((buf[i] as number) >= 0x80) return nonAscii(buf, start, end);
   }
-  return asBuffer(buf).toString('latin1', start, end);
+  return latin1(asBuffer(buf), start, end);
+}
+
+/**
+ * Buffer's native latin1Slice/utf8Slice: what toString(encoding, start, end) ends up calling,
+ * without its argument handling and encoding dispatch (a few per cent of a decode). Not in
+ * Node's typings, hence the check; toString where they are missing.
+ */
+interface NativeSlices {
+  latin1Slice?: (this: Buffer, start: number, end: number) => string;
+  utf8Slice?: (this: Buffer, start: number, end: number) => string;
+}
+const nativeSlices = Buffer.prototype as Buffer & NativeSlices;
+const latin1Slice = nativeSlices.latin1Slice;
+const utf8Slice = nativeSlices.utf8Slice;
+
+function latin1(b: Buffer, start: number, end: number): string {
+  return latin1Slice === undefined ? b.toString('latin1', start, end) : latin1Slice.call(b, start, end);
+}
+
+function utf8(b: Buffer, start: number, end: number): string {
+  return utf8Slice === undefined ? b.toString('utf8', start, end) : utf8Slice.call(b, start, end);
 }
 
 function asBuffer(buf: Uint8Array): Buffer {
@@ -205,7 +226,7 @@ function asBuffer(buf: Uint8Array): Buffer {
 function nonAscii(buf: Uint8Array, start: number, end: number): string {
   // On valid UTF-8 Buffer's decoder and Go agree (a BOM is kept as U+FEFF by both); on invalid
   // input they replace differently, so only Go's rule (lossyUtf8) is used there.
-  if (validUtf8(buf, start, end)) return asBuffer(buf).toString('utf8', start, end);
+  if (validUtf8(buf, start, end)) return utf8(asBuffer(buf), start, end);
   return lossyUtf8(buf.subarray(start, end));
 }
 
