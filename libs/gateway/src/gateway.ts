@@ -111,11 +111,18 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const nonResource = nonResourceHandler({ api, health, metrics: { render: renderMetrics }, serverAddress: () => address });
   const hub = opts.bus === undefined ? undefined : new WatchHub(opts.bus, opts.storage, logger);
   const customResources = customResourcesOf(api, store, hub, logger);
+  const crdController =
+    opts.controllers === false ? undefined : new CustomResourceDefinitionController(store, api, customResources.crdDescriptor, customResources.informer, logger);
   const resources = resourceHandler({
     api,
     store,
     isTerminating: (desc) => customResources.serving.isTerminating(desc),
     convert: (desc, objects, desiredAPIVersion, ctx) => convertCustomResources(opts.admission, desc, objects, desiredAPIVersion, ctx),
+    afterWrite: async (desc, written) => {
+      if (desc !== customResources.crdDescriptor) return;
+      if (crdController !== undefined) await crdController.settle(written);
+      else customResources.informer.observe(written);
+    },
     auth: opts.auth,
     watch:
       hub === undefined
@@ -204,8 +211,6 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   };
   void bootstrap();
   customResources.informer.start();
-  const crdController =
-    opts.controllers === false ? undefined : new CustomResourceDefinitionController(store, api, customResources.crdDescriptor, customResources.informer, logger);
   crdController?.start();
   const namespaceController = opts.controllers === false ? undefined : new NamespaceController(store, api, logger);
   namespaceController?.start();

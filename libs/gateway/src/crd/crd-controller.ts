@@ -191,21 +191,42 @@ export class CustomResourceDefinitionController {
 
   private async updateStatus(crd: KubeObject, mutate: (c: KubeObject) => boolean): Promise<void> {
     const name = crd.metadata?.name ?? '';
-    await this.store.guaranteedUpdate(
-      this.crdDescriptor,
-      '',
-      name,
-      this.options(),
-      async (current) => {
-        if (current === undefined || current.metadata?.uid !== crd.metadata?.uid) throw new NothingToDo();
-        const next = structuredClone(current);
-        if (!mutate(next)) throw new NothingToDo();
-        return next;
-      },
-      false,
-    ).catch((e: unknown) => {
+    try {
+      const r = await this.store.guaranteedUpdate(
+        this.crdDescriptor,
+        '',
+        name,
+        this.options(),
+        async (current) => {
+          if (current === undefined || current.metadata?.uid !== crd.metadata?.uid) throw new NothingToDo();
+          const next = structuredClone(current);
+          if (!mutate(next)) throw new NothingToDo();
+          return next;
+        },
+        false,
+      );
+      // The next step (establishing after naming) and this gateway's serving start from what was
+      // just written, not from whenever its event comes back over the bus.
+      if (r.object.metadata?.deletionTimestamp === undefined || (r.object.metadata.finalizers ?? []).length > 0) this.informer.observe(r.object);
+    } catch (e) {
       if (!(e instanceof NothingToDo)) throw e;
-    });
+    }
+  }
+
+  /**
+   * After a client wrote a CRD through this gateway: its names are accepted and it is established
+   * (when it can be) before the response goes out, so the client's next request finds the
+   * resource served, listed and documented here. Helm 4 reads /openapi/v3 right after creating
+   * its CRDs without waiting for Established. Bounded, so a slow storage never holds a response.
+   */
+  async settle(crd: KubeObject, timeoutMs = 5_000): Promise<void> {
+    this.informer.observe(crd);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.kick().catch((err: unknown) => this.logger.warn({ err }, 'crd controller: sync after a write failed')),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
   }
 
   private async acceptNames(crd: KubeObject): Promise<void> {

@@ -97,19 +97,35 @@ export class CustomResourceDefinitionInformer implements InformerHandler {
     this.notify();
   }
 
+  /**
+   * A CRD this gateway has just written (kube's mutation cache): taken in at once, listeners run
+   * before the caller goes on, so that the writer's next request already sees what it wrote.
+   */
+  observe(crd: KubeObject): void {
+    const name = crd.metadata?.name ?? '';
+    const known = this.crds.get(name);
+    if (known !== undefined && rvOf(known) >= rvOf(crd)) return;
+    this.crds.set(name, crd);
+    this.notifyListeners();
+  }
+
   /** Listeners run once per burst of changes, after the current turn. */
   private notify(): void {
     if (this.notifyQueued) return;
     this.notifyQueued = true;
     queueMicrotask(() => {
       this.notifyQueued = false;
-      for (const l of this.listeners) {
-        try {
-          l(this.crds);
-        } catch (err) {
-          this.logger.warn({ err }, 'crd informer: a listener failed');
-        }
-      }
+      this.notifyListeners();
     });
+  }
+
+  private notifyListeners(): void {
+    for (const l of this.listeners) {
+      try {
+        l(this.crds);
+      } catch (err) {
+        this.logger.warn({ err }, 'crd informer: a listener failed');
+      }
+    }
   }
 }

@@ -87,7 +87,7 @@ export interface ServePatchArgs {
   /** Moves objects between the request's version and storage's. */
   versions: RequestVersions;
   /** Writes the response: the object in the request's version, 200 or 201. */
-  respond: (code: 200 | 201, object: KubeObject) => void;
+  respond: (code: 200 | 201, object: KubeObject) => void | Promise<void>;
 }
 
 /** Creates on an absent object race with other writers; a few rounds settle them. */
@@ -142,7 +142,7 @@ export async function servePatch(a: ServePatchArgs): Promise<void> {
   for (let round = 0; ; round++) {
     try {
       const r = await a.store.guaranteedUpdate(desc, a.namespace, info.name, o, tryUpdate, false);
-      return a.respond(r.created ? 201 : 200, await v.out(r.object));
+      return await a.respond(r.created ? 201 : 200, await v.out(r.object));
     } catch (e) {
       if (!isApply || info.subresource !== '' || sawObject || !isNotFoundOf(e, desc, info.name)) throw e;
     }
@@ -150,7 +150,7 @@ export async function servePatch(a: ServePatchArgs): Promise<void> {
     // stores of subresources never create).
     try {
       const created = await a.store.create(desc, a.namespace, await tryUpdate(undefined), o);
-      return a.respond(201, await v.out(created));
+      return await a.respond(201, await v.out(created));
     } catch (e) {
       if (round + 1 >= maxApplyCreateRounds || !(isStatusError(e) && e.code === 409 && e.reason === 'AlreadyExists')) throw e;
     }

@@ -51,6 +51,11 @@ export interface ResourceHandlerDeps {
   isTerminating?: (desc: ResourceDescriptor) => boolean;
   /** Converts custom resources between versions through the CRD's conversion webhook. */
   convert?: VersionConverter;
+  /**
+   * Runs after a client's write (not a dry run) and before its response: the gateway brings its
+   * own state in line with what was written (a CRD's resources served at once).
+   */
+  afterWrite?: (desc: ResourceDescriptor, written: KubeObject) => Promise<void>;
 }
 
 function send(res: ServerResponse, ctx: RequestContext, format: ResponseFormat, code: number, body: unknown): void {
@@ -331,13 +336,25 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         );
       }
       case 'patch':
-        return servePatch({ req, ctx, desc, namespace, store: deps.store, versions, respond: (code, body) => send(res, ctx, format, code, body) });
+        return servePatch({
+          req,
+          ctx,
+          desc,
+          namespace,
+          store: deps.store,
+          versions,
+          respond: async (code, body) => {
+            if (!parseWriteOptions(q, 'UpdateOptions').dryRun) await deps.afterWrite?.(desc, body);
+            send(res, ctx, format, code, body);
+          },
+        });
       case 'create': {
         if (info.name !== '') throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, 'create');
         const o = writeOptions('CreateOptions');
         const obj = await versions.toStorage(decodeObject(deps.api, desc, ctx, req, parseWriteOptions(q, 'CreateOptions').fieldValidation));
         ensureObjectNamespaceMatchesRequestNamespace(desc, obj, namespace);
         const created = await deps.store.create(desc, namespace, obj, o);
+        if (!o.dryRun) await deps.afterWrite?.(desc, created);
         return send(res, ctx, format, 201, await versions.out(created));
       }
       case 'update': {
@@ -349,6 +366,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
           throw statusErrors.badRequest(`the name of the object (${objName}) does not match the name on the URL (${info.name})`);
         }
         const r = await deps.store.update(desc, namespace, info.name, obj, o);
+        if (!o.dryRun) await deps.afterWrite?.(desc, r.object);
         return send(res, ctx, format, r.created ? 201 : 200, await versions.out(r.object));
       }
       case 'delete': {
@@ -360,6 +378,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
           ctx: call,
           warnings: ctx.warnings,
         });
+        if ((d.dryRun ?? []).length === 0 && r.body.kind !== 'Status') await deps.afterWrite?.(desc, r.body);
         return send(res, ctx, format, r.code, await versions.out(r.body));
       }
       case 'deletecollection': {
