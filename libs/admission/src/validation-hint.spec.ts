@@ -10,10 +10,10 @@ import {
   type GetResponse,
   type ListRequest,
   type ListResponse,
-  type StorageServicePort,
 } from '@portico/proto';
 import { describe, expect, it } from 'vitest';
 import { createAdmissionService } from './admission-service';
+import { admissionRequest, readOnlyStorage } from './testing/fixtures';
 
 type Obj = { metadata: { name: string; namespace?: string; deletionTimestamp?: string } } & Record<string, unknown>;
 
@@ -30,28 +30,12 @@ function storageWith(data: Record<string, Obj[]>) {
     if (o === undefined) return { object: Buffer.alloc(0), status: { code: 404, reason: 'NotFound', message: 'not found', details: undefined } };
     return { object: Buffer.from(JSON.stringify(o)), status: undefined };
   };
-  const unused = () => {
-    throw new Error('unused');
-  };
-  const port: StorageServicePort = { get, list, create: unused, update: unused, delete: unused, currentRevision: unused, watchReplay: unused };
+  const port = readOnlyStorage(get, list);
   return { port, calls };
 }
 
-const request = (over: Partial<AdmissionRequest>): AdmissionRequest => ({
-  uid: 'u',
-  operation: 'CREATE',
-  kind: { group: '', version: 'v1', kind: 'ConfigMap' },
-  resource: { group: '', version: 'v1', resource: 'configmaps' },
-  subResource: '',
-  namespace: 'team',
-  name: 'cm',
-  object: Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'team' } })),
-  oldObject: Buffer.alloc(0),
-  options: Buffer.alloc(0),
-  dryRun: false,
-  user: undefined,
-  ...over,
-});
+const request = (over: Partial<AdmissionRequest>): AdmissionRequest =>
+  admissionRequest({ object: Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'team' } })), ...over });
 
 const team: Obj = { metadata: { name: 'team' }, status: { phase: 'Active' } };
 const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'team' }, spec: { containers: [{ name: 'c', image: 'x' }] } };

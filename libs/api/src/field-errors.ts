@@ -54,7 +54,6 @@ const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 // strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
 const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
-/** strconv.Quote: how Go's %q and %#v print a string. */
 /** fmt's %T of a value unstructured JSON decoding produces (integers decode as int64). */
 export function goDynamicType(v: unknown): string {
   if (v === null || v === undefined) return '<nil>';
@@ -65,6 +64,7 @@ export function goDynamicType(v: unknown): string {
   return 'map[string]interface {}';
 }
 
+/** strconv.Quote: how Go's %q and %#v print a string. */
 export function goQuote(s: string): string {
   let out = '"';
   for (const ch of s) {

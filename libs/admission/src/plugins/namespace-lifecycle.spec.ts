@@ -1,6 +1,7 @@
 import type { AdmissionRequest, GetRequest, GetResponse, ListResponse, StorageServicePort } from '@portico/proto';
 import { describe, expect, it } from 'vitest';
 import { createAdmissionService } from '../admission-service';
+import { admissionRequest, readOnlyStorage } from '../testing/fixtures';
 
 /** A storage port that knows a fixed set of namespaces: enough for a pure unit test of the plugin. */
 function namespaces(ns: Record<string, object>): StorageServicePort {
@@ -9,29 +10,12 @@ function namespaces(ns: Record<string, object>): StorageServicePort {
     if (obj === undefined) return { object: Buffer.alloc(0), status: { code: 404, reason: 'NotFound', message: 'not found', details: undefined } };
     return { object: Buffer.from(JSON.stringify(obj)), status: undefined };
   };
-  const unused = () => {
-    throw new Error('unused');
-  };
   // No webhook configurations.
   const list = async (): Promise<ListResponse> => ({ items: [], resourceVersion: '1', continue: '', status: undefined });
-  return { get, list, create: unused, update: unused, delete: unused, currentRevision: unused, watchReplay: unused };
+  return readOnlyStorage(get, list);
 }
 
-const request = (over: Partial<AdmissionRequest>): AdmissionRequest => ({
-  uid: 'u',
-  operation: 'CREATE',
-  kind: { group: '', version: 'v1', kind: 'ConfigMap' },
-  resource: { group: '', version: 'v1', resource: 'configmaps' },
-  subResource: '',
-  namespace: 'team',
-  name: 'cm',
-  object: Buffer.from('{}'),
-  oldObject: Buffer.alloc(0),
-  options: Buffer.alloc(0),
-  dryRun: false,
-  user: undefined,
-  ...over,
-});
+const request = (over: Partial<AdmissionRequest>): AdmissionRequest => admissionRequest(over);
 
 describe('NamespaceLifecycle', () => {
   const admission = createAdmissionService({

@@ -1,6 +1,7 @@
 import type { AdmissionRequest, GetRequest, GetResponse, ListRequest, ListResponse, StorageServicePort } from '@portico/proto';
 import { describe, expect, it } from 'vitest';
 import { createAdmissionService } from '../admission-service';
+import { admissionRequest, readOnlyStorage } from '../testing/fixtures';
 
 type Store = Record<string, object[]>;
 
@@ -21,10 +22,7 @@ function fakeStorage(store: Store): StorageServicePort {
     if (o === undefined) return { object: Buffer.alloc(0), status: { code: 404, reason: 'NotFound', message: 'not found', details: undefined } };
     return { object: Buffer.from(JSON.stringify(o)), status: undefined };
   };
-  const unused = () => {
-    throw new Error('unused');
-  };
-  return { get, list, create: unused, update: unused, delete: unused, currentRevision: unused, watchReplay: unused };
+  return readOnlyStorage(get, list);
 }
 
 const deployment = (replicas: number, labels: Record<string, string> = {}) => ({
@@ -34,21 +32,15 @@ const deployment = (replicas: number, labels: Record<string, string> = {}) => ({
   spec: { replicas, template: { spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
 });
 
-const request = (obj: object, over: Partial<AdmissionRequest> = {}): AdmissionRequest => ({
-  uid: 'u',
-  operation: 'CREATE',
-  kind: { group: 'apps', version: 'v1', kind: 'Deployment' },
-  resource: { group: 'apps', version: 'v1', resource: 'deployments' },
-  subResource: '',
-  namespace: 'team',
-  name: 'web',
-  object: Buffer.from(JSON.stringify(obj)),
-  oldObject: Buffer.alloc(0),
-  options: Buffer.alloc(0),
-  dryRun: false,
-  user: { username: 'jane', uid: '', groups: [], extra: {} },
-  ...over,
-});
+const request = (obj: object, over: Partial<AdmissionRequest> = {}): AdmissionRequest =>
+  admissionRequest({
+    kind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+    resource: { group: 'apps', version: 'v1', resource: 'deployments' },
+    name: 'web',
+    object: Buffer.from(JSON.stringify(obj)),
+    user: { username: 'jane', uid: '', groups: [], extra: {} },
+    ...over,
+  });
 
 const matchDeployments = { resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments'] }] };
 

@@ -3,6 +3,7 @@ import type { AdmissionRequest, GetRequest, GetResponse, ListRequest, ListRespon
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmissionService } from '../admission-service';
 import { deadPort as freshDeadPort, makeTestPki, startTestWebhookServer, type TestHandler, type TestPki, type TestWebhookServer } from '../testing/webhook-server';
+import { admissionRequest, readOnlyStorage } from '../testing/fixtures';
 
 type Review = { apiVersion: string; kind: string; request: Record<string, unknown> & { uid: string; object: Record<string, unknown> | null } };
 type Handler = TestHandler<Review>;
@@ -30,29 +31,18 @@ function fakeStorage(state: { mutating: object[]; validating: object[]; namespac
     if (ns === undefined) return { object: Buffer.alloc(0), status: { code: 404, reason: 'NotFound', message: 'not found', details: undefined } };
     return { object: Buffer.from(JSON.stringify(ns)), status: undefined };
   };
-  const unused = () => {
-    throw new Error('unused');
-  };
-  return { get, list, create: unused, update: unused, delete: unused, currentRevision: unused, watchReplay: unused };
+  return readOnlyStorage(get, list);
 }
 
 const configMap = (labels: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'team', labels }, data: { a: 'b' } });
 
-const request = (over: Partial<AdmissionRequest> = {}, obj: object = configMap()): AdmissionRequest => ({
-  uid: 'u',
-  operation: 'CREATE',
-  kind: { group: '', version: 'v1', kind: 'ConfigMap' },
-  resource: { group: '', version: 'v1', resource: 'configmaps' },
-  subResource: '',
-  namespace: 'team',
-  name: 'cm',
-  object: Buffer.from(JSON.stringify(obj)),
-  oldObject: Buffer.alloc(0),
-  options: Buffer.from('{"kind":"CreateOptions","apiVersion":"meta.k8s.io/v1"}'),
-  dryRun: false,
-  user: { username: 'jane', uid: '', groups: ['system:authenticated'], extra: {} },
-  ...over,
-});
+const request = (over: Partial<AdmissionRequest> = {}, obj: object = configMap()): AdmissionRequest =>
+  admissionRequest({
+    object: Buffer.from(JSON.stringify(obj)),
+    options: Buffer.from('{"kind":"CreateOptions","apiVersion":"meta.k8s.io/v1"}'),
+    user: { username: 'jane', uid: '', groups: ['system:authenticated'], extra: {} },
+    ...over,
+  });
 
 const rules = [{ operations: ['CREATE', 'UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'], scope: '*' }];
 

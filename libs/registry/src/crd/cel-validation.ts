@@ -418,7 +418,8 @@ function translateMessage(m: string): string {
   return m;
 }
 
-function usesIdent(ast: unknown, name: string): boolean {
+/** Every node of a cel-js AST ({op, args} objects nested in args and arrays), depth first. */
+function* astNodes(ast: unknown): Generator<Record<string, unknown>> {
   const stack: unknown[] = [ast];
   while (stack.length > 0) {
     const n = stack.pop();
@@ -427,9 +428,13 @@ function usesIdent(ast: unknown, name: string): boolean {
       continue;
     }
     if (!isObj(n)) continue;
-    if (n['op'] === 'id' && n['args'] === name) return true;
+    yield n;
     if ('args' in n) stack.push(n['args']);
   }
+}
+
+function usesIdent(ast: unknown, name: string): boolean {
+  for (const n of astNodes(ast)) if (n['op'] === 'id' && n['args'] === name) return true;
   return false;
 }
 
@@ -874,14 +879,7 @@ function typeOfExpr(n: unknown, scope: Map<string, TypeNode>): TypeNode | undefi
  */
 function undefinedHasField(expr: string, ast: unknown, self: TypeNode): string | undefined {
   const scope = new Map([['self', self], ['oldSelf', self]]);
-  const stack: unknown[] = [ast];
-  while (stack.length > 0) {
-    const n = stack.pop();
-    if (Array.isArray(n)) {
-      stack.push(...(n as unknown[]));
-      continue;
-    }
-    if (!isObj(n)) continue;
+  for (const n of astNodes(ast)) {
     const args = n['args'];
     if (n['op'] === 'call' && Array.isArray(args) && args[0] === 'has' && Array.isArray(args[1])) {
       const sel = args[1][0];
@@ -893,7 +891,6 @@ function undefinedHasField(expr: string, ast: unknown, self: TypeNode): string |
         }
       }
     }
-    if ('args' in n) stack.push(args);
   }
   return undefined;
 }

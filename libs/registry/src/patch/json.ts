@@ -1,6 +1,6 @@
 // JSON helpers shared by the patch engines: Go's views of JSON values (the type names and %v
 // renderings that end up in kube-apiserver's error texts, encoding/json's key order and escaping).
-import { compareBytes, type JsonObject, type JsonValue } from '@portico/api';
+import { compareBytes, goDynamicType, type JsonObject, type JsonValue } from '@portico/api';
 
 export type { JsonObject, JsonValue };
 
@@ -8,14 +8,9 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The Go dynamic type of a decoded JSON value (numbers decoded with PreserveInts, as kube-apiserver does). */
+/** The Go dynamic type of a decoded JSON value (numbers decoded with PreserveInts, as kube-apiserver does), as %s prints it. */
 export function goTypeName(v: JsonValue | undefined): string {
-  if (v === null || v === undefined) return '%!s(<nil>)';
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
-  if (Array.isArray(v)) return '[]interface {}';
-  return 'map[string]interface {}';
+  return v === null || v === undefined ? '%!s(<nil>)' : goDynamicType(v);
 }
 
 /** strconv.FormatFloat(f, 'g', -1, 64) as fmt's %v prints a float64. */
