@@ -69,21 +69,22 @@ export class AdmissionChain implements Pick<AdmissionServicePort, 'admit' | 'val
     const a = attributesFrom(req, ctx);
     // One comparison at the end: plugins change a.object in place or replace it.
     const before = req.object.length > 0 ? req.object.toString('utf8') : undefined;
-    let changed = false;
+    // The mutated object, serialized once, when it differs from what came in.
+    let changed: string | undefined;
     try {
       for (const p of this.mutating) {
         if (!p.handles(a.operation)) continue;
         await p.admit(a);
       }
       const after = a.object === undefined ? undefined : JSON.stringify(a.object);
-      changed = after !== undefined && after !== before && after !== JSON.stringify(decode(req.object));
+      if (after !== undefined && after !== before && after !== JSON.stringify(decode(req.object))) changed = after;
     } catch (e) {
       return { allowed: false, status: denial(e), object: Buffer.alloc(0), warnings: a.warnings, auditAnnotations: a.auditAnnotations };
     }
     return {
       allowed: true,
       status: undefined,
-      object: changed && a.object !== undefined ? Buffer.from(JSON.stringify(a.object)) : Buffer.alloc(0),
+      object: changed !== undefined ? Buffer.from(changed) : Buffer.alloc(0),
       warnings: a.warnings,
       auditAnnotations: a.auditAnnotations,
       validationNotNeeded: !(await this.validationMayApply(a)),
