@@ -1,7 +1,7 @@
 // k8s parity: apiextensions-apiserver pkg/apiserver/schema/pruning/algorithm.go,
 // objectmeta/coerce.go (ObjectMeta round trip through a strict decoder), defaulting/prunenulls.go,
 // and the order unstructuredSchemaCoercer.apply (customresource_handler.go) runs them in.
-import { isPlainObject, objectMetaFieldNames, type KubeObject } from '@portico/api';
+import { compareBytes, isPlainObject, objectMetaFieldNames, type KubeObject } from '@portico/api';
 import { asResourceRoot, fieldSchema, type StructuralSchema } from './structural';
 
 const metaFields = new Set(['apiVersion', 'kind', 'metadata']);
@@ -31,9 +31,6 @@ class UnknownFieldPaths {
     return this.parent === '';
   }
 }
-
-/** Go's sort.Strings: byte order. */
-const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 function pruneValue(x: unknown, s: StructuralSchema | undefined, p: UnknownFieldPaths): void {
   if (s !== undefined && s.preserveUnknownFields) {
@@ -85,7 +82,7 @@ function skipPrune(x: unknown, s: StructuralSchema | undefined, p: UnknownFieldP
 export function pruneUnknownFields(obj: unknown, s: StructuralSchema, isResourceRoot: boolean): string[] {
   const p = new UnknownFieldPaths();
   pruneValue(obj, isResourceRoot ? asResourceRoot(s) : s, p);
-  return p.paths.sort(byteOrder);
+  return p.paths.sort(compareBytes);
 }
 
 function pruneStruct(x: unknown, known: Set<string>, prefix: string, out: string[]): void {
@@ -181,6 +178,6 @@ export function pruneCustomResource(obj: KubeObject, s: StructuralSchema): strin
   pruneNonNullableNullsWithoutDefaults(obj, s);
   const embedded: string[] = [];
   coerceEmbedded(obj, s, '', embedded);
-  unknown.push(...embedded.sort(byteOrder));
+  unknown.push(...embedded.sort(compareBytes));
   return unknown;
 }

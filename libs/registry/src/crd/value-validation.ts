@@ -5,7 +5,7 @@
 // keyword that does what kube-openapi's typeValidator and numberValidator do.
 import { Ajv, type AnySchemaObject, type ErrorObject } from 'ajv';
 import type { DataValidateFunction } from 'ajv/dist/types';
-import { fieldErrors, goQuote, isPlainObject, type FieldError, type JsonObject, type JsonValue } from '@portico/api';
+import { compareBytes, fieldErrors, goQuote, isPlainObject, type FieldError, type JsonObject, type JsonValue } from '@portico/api';
 import { stringFormat } from './formats';
 import { goJsonMarshal } from '../patch/json';
 import { goBadValue, goFloat, isGoInt64 } from './go-values';
@@ -480,7 +480,7 @@ function compareKeys(a: SortKey, b: SortKey): number {
     const y = b[i] as number | string;
     if (x === y) continue;
     if (typeof x === 'number' && typeof y === 'number') return x - y;
-    if (typeof x === 'string' && typeof y === 'string') return Buffer.compare(Buffer.from(x), Buffer.from(y));
+    if (typeof x === 'string' && typeof y === 'string') return compareBytes(x, y);
     return typeof x === 'number' ? -1 : 1;
   }
   return a.length - b.length;

@@ -1,7 +1,7 @@
 // metadata.managedFields in the wire format and in the form the field manager works on.
 // k8s parity: apimachinery pkg/util/managedfields/internal managedfields.go (decode, encode,
 // manager identifiers, entry order), conflict.go (the 409 apply conflict), capmanagers.go.
-import { StatusError, goQuote, type ManagedFieldsEntry, type Status } from '@portico/api';
+import { StatusError, compareBytes, goQuote, type ManagedFieldsEntry, type Status } from '@portico/api';
 import { FieldSet, pathString, type Path } from './fieldpath';
 import { goJsonString, isObject, type JsonObject, type JsonValue } from './json';
 
@@ -87,8 +87,6 @@ const seconds = (t: string | undefined): number => {
   return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
 };
 
-const byteCompare = (a: string, b: string): number => (a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b)));
-
 /** encodeManagedFields: undefined (no managedFields) when nobody manages anything. */
 export function encodeManagedFields(m: Managed): ManagedFieldsEntry[] | undefined {
   if (m.fields.size === 0) return undefined;
@@ -107,13 +105,13 @@ export function encodeManagedFields(m: Managed): ManagedFieldsEntry[] | undefine
     out.push(e);
   }
   return out.sort((p, q) => {
-    if (p.operation !== q.operation) return byteCompare(p.operation ?? '', q.operation ?? '');
+    if (p.operation !== q.operation) return compareBytes(p.operation ?? '', q.operation ?? '');
     const ps = seconds(p.time);
     const qs = seconds(q.time);
     if (ps !== qs) return ps < qs ? -1 : 1;
-    if (p.manager !== q.manager) return byteCompare(p.manager ?? '', q.manager ?? '');
-    if (p.apiVersion !== q.apiVersion) return byteCompare(p.apiVersion ?? '', q.apiVersion ?? '');
-    return byteCompare(p.subresource ?? '', q.subresource ?? '');
+    if (p.manager !== q.manager) return compareBytes(p.manager ?? '', q.manager ?? '');
+    if (p.apiVersion !== q.apiVersion) return compareBytes(p.apiVersion ?? '', q.apiVersion ?? '');
+    return compareBytes(p.subresource ?? '', q.subresource ?? '');
   });
 }
 
@@ -146,7 +144,7 @@ export function printManager(id: string): string {
 /** merge.ConflictsFromManagers, managers in identifier order, paths in set order. */
 export function conflictsFromManagers(sets: Map<string, VersionedSet>): Conflict[] {
   const out: Conflict[] = [];
-  for (const id of [...sets.keys()].sort(byteCompare)) {
+  for (const id of [...sets.keys()].sort(compareBytes)) {
     (sets.get(id) as VersionedSet).set.iterate((p) => out.push({ manager: id, path: p }));
   }
   return out;
@@ -170,7 +168,7 @@ function conflictMessage(conflicts: readonly Conflict[]): string {
     byManager.set(c.manager, l);
   }
   const messages: string[] = [];
-  for (const manager of [...byManager.keys()].sort(byteCompare)) {
+  for (const manager of [...byManager.keys()].sort(compareBytes)) {
     messages.push(`conflicts with ${printManager(manager)}:`);
     for (const p of byManager.get(manager) ?? []) messages.push(`- ${pathString(p)}`);
   }
@@ -208,7 +206,7 @@ export function capUpdateManagers(m: Managed, max = defaultMaxUpdateManagers): v
     const as = seconds(m.times.get(a));
     const bs = seconds(m.times.get(b));
     if (as !== bs) return as < bs ? -1 : 1;
-    return byteCompare(a, b);
+    return compareBytes(a, b);
   });
   const versionToFirstManager = new Map<string, string>();
   let length = updaters.length;
