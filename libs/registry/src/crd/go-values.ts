@@ -1,6 +1,10 @@
 // How Go's fmt prints the JSON values kube-apiserver's validators put into messages: float64 with
 // %v (strconv 'g', shortest, exponent from 1e+06), interface{} values with %#v.
-import { goQuote, goSyntax, isPlainObject, type GoSyntax } from '@portico/api';
+import { compareBytes, goQuote, goSyntax, isPlainObject, type GoSyntax } from '@portico/api';
+import { goFloat } from '../patch/json';
+
+/** fmt's %v of a float64 (the patch engines' rendering, which these messages share). */
+export { goFloat };
 
 const int64Limit = 2 ** 63;
 
@@ -9,20 +13,6 @@ const int64Limit = 2 ** 63;
  * JSON numbers within int64 decode as int64; `1.0` cannot be told apart from `1` here.
  */
 export const isGoInt64 = (v: number): boolean => Number.isInteger(v) && v >= -int64Limit && v < int64Limit;
-
-/** fmt's %v of a float64. */
-export function goFloat(v: number): string {
-  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
-  const [mantissa, expText] = v.toExponential().split('e') as [string, string];
-  const exp = Number(expText);
-  if (exp < -4 || exp >= 6) {
-    const abs = Math.abs(exp);
-    return `${mantissa}e${exp < 0 ? '-' : '+'}${abs < 10 ? `0${abs}` : abs}`;
-  }
-  // Within these exponents JavaScript's shortest text is already fixed-point, as Go's is.
-  return String(v);
-}
 
 /** A number as Go prints the decoded value: int64 plainly, float64 with %v. */
 export const goNumber = (v: number): string => (isGoInt64(v) ? String(v) : goFloat(v));
@@ -35,7 +25,7 @@ export function goInterfaceValue(v: unknown): string {
   if (typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return `[]interface {}{${v.map(goInterfaceValue).join(', ')}}`;
   if (isPlainObject(v)) {
-    const keys = Object.keys(v).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const keys = Object.keys(v).sort(compareBytes);
     return `map[string]interface {}{${keys.map((k) => `${goQuote(k)}:${goInterfaceValue(v[k])}`).join(', ')}}`;
   }
   return String(v);
