@@ -89,6 +89,12 @@ export class CachedStore implements StorageServicePort {
     if (r.revision < own) await this.cacher.waitUntil(() => r.revision >= own, budget(ownWritesWaitMs, ctx), ctx?.signal);
   }
 
+  /** atLeast, then (for N, which atLeast does not cover) this replica's own writes; "0" waits for them once. */
+  private async atLeastWithOwnWrites(r: CachedResource, rv: number, original: string, ctx?: CallContext): Promise<void> {
+    await this.atLeast(r, rv, original, ctx);
+    if (rv !== 0) await this.ownWrites(r, ctx);
+  }
+
   private async fresh(ctx?: CallContext): Promise<boolean> {
     try {
       return await this.cacher.waitFresh(budget(this.consistentWaitMs, ctx), ctx?.signal);
@@ -253,8 +259,7 @@ export class CachedStore implements StorageServicePort {
       if (req.resourceVersion === '') {
         if (!(await this.fresh(ctx))) return this.initialStateFromStore(keyPrefix, exactKey, ctx);
       } else {
-        await this.atLeast(r, rv, req.resourceVersion, ctx);
-        await this.ownWrites(r, ctx);
+        await this.atLeastWithOwnWrites(r, rv, req.resourceVersion, ctx);
       }
       const rev = r.revision;
       const entries = exactKey === undefined ? r.cache.list(keyPrefix) : [r.cache.get(exactKey)].filter((e): e is CacheEntry => e !== undefined);
@@ -266,8 +271,7 @@ export class CachedStore implements StorageServicePort {
       return out;
     }
 
-    await this.atLeast(r, rv, req.resourceVersion, ctx);
-    await this.ownWrites(r, ctx);
+    await this.atLeastWithOwnWrites(r, rv, req.resourceVersion, ctx);
     if (rv === 0) {
       // Nothing to replay: the caller goes live from where the cache is.
       return [message({ caughtUpResourceVersion: String(r.revision) })];
