@@ -78,12 +78,15 @@ export function calculateNamesAndConditions(
   const conflict = (reason: string, message: string) => (cond = { type: 'NamesAccepted', status: 'False', reason, message });
   const fresh = (req: string, acc: string, used: Set<string>): string | undefined => (req === acc || !used.has(req) ? undefined : `"${req}" is already in use`);
 
-  const plural = fresh(requested.plural, accepted.plural, claimed.resources);
-  if (plural !== undefined) conflict('PluralConflict', plural);
-  else names.plural = requested.plural;
-  const singular = fresh(requested.singular, accepted.singular, claimed.resources);
-  if (singular !== undefined) conflict('SingularConflict', singular);
-  else names.singular = requested.singular;
+  const accept = (field: 'plural' | 'singular' | 'kind' | 'listKind', reason: string, used: Set<string>) => {
+    const err = fresh(requested[field], accepted[field], used);
+    if (err !== undefined) conflict(reason, err);
+    else names[field] = requested[field];
+  };
+
+  // In kube's order: the last conflict found names the condition.
+  accept('plural', 'PluralConflict', claimed.resources);
+  accept('singular', 'SingularConflict', claimed.resources);
   if (JSON.stringify(requested.shortNames) !== JSON.stringify(accepted.shortNames)) {
     const errs = requested.shortNames.filter((n) => !accepted.shortNames.includes(n)).map((n) => fresh(n, '', claimed.resources)).filter((e) => e !== undefined);
     // utilerrors.NewAggregate prints one error bare and several as a bracketed list.
@@ -91,12 +94,8 @@ export function calculateNamesAndConditions(
     else if (errs.length > 1) conflict('ShortNamesConflict', `[${errs.join(', ')}]`);
     else names.shortNames = requested.shortNames;
   }
-  const kind = fresh(requested.kind, accepted.kind, claimed.kinds);
-  if (kind !== undefined) conflict('KindConflict', kind);
-  else names.kind = requested.kind;
-  const listKind = fresh(requested.listKind, accepted.listKind, claimed.kinds);
-  if (listKind !== undefined) conflict('ListKindConflict', listKind);
-  else names.listKind = requested.listKind;
+  accept('kind', 'KindConflict', claimed.kinds);
+  accept('listKind', 'ListKindConflict', claimed.kinds);
   names.categories = requested.categories;
   if (cond.status === 'Unknown') cond = { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' };
 

@@ -282,9 +282,9 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     const q = ctx.url.searchParams;
     const call = callContext(ctx);
     const versions = versionsOf(desc, deps.convert, call);
-    const writeOptions = (kind: 'CreateOptions' | 'UpdateOptions'): WriteOptions => {
+    const writeOptions = (kind: 'CreateOptions' | 'UpdateOptions'): { o: WriteOptions; fieldValidation: FieldValidation } => {
       const w = parseWriteOptions(q, kind);
-      return {
+      const o: WriteOptions = {
         dryRun: w.dryRun,
         fieldManager: managerOrUserAgent(w.fieldManager, req.headers['user-agent']),
         user: ctx.user,
@@ -292,6 +292,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         warnings: ctx.warnings,
         subresource: info.subresource,
       };
+      return { o, fieldValidation: w.fieldValidation };
     };
 
     switch (info.verb) {
@@ -350,16 +351,16 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         });
       case 'create': {
         if (info.name !== '') throw statusErrors.methodNotSupported({ group: desc.group, resource: desc.resource }, 'create');
-        const o = writeOptions('CreateOptions');
-        const obj = await versions.toStorage(decodeObject(deps.api, desc, ctx, req, parseWriteOptions(q, 'CreateOptions').fieldValidation));
+        const { o, fieldValidation } = writeOptions('CreateOptions');
+        const obj = await versions.toStorage(decodeObject(deps.api, desc, ctx, req, fieldValidation));
         ensureObjectNamespaceMatchesRequestNamespace(desc, obj, namespace);
         const created = await deps.store.create(desc, namespace, obj, o);
         if (!o.dryRun) await deps.afterWrite?.(desc, created);
         return send(res, ctx, format, 201, await versions.out(created));
       }
       case 'update': {
-        const o = writeOptions('UpdateOptions');
-        const obj = await versions.toStorage(decodeObject(deps.api, desc, ctx, req, parseWriteOptions(q, 'CreateOptions').fieldValidation));
+        const { o, fieldValidation } = writeOptions('UpdateOptions');
+        const obj = await versions.toStorage(decodeObject(deps.api, desc, ctx, req, fieldValidation));
         ensureObjectNamespaceMatchesRequestNamespace(desc, obj, namespace);
         const objName = obj.metadata?.name ?? '';
         if (objName !== info.name) {

@@ -4,7 +4,7 @@
 // encoding and shared, and written with backpressure: a watcher that cannot keep up is ended so its
 // client re-watches, instead of holding memory or slowing the others.
 import type { ServerResponse } from 'node:http';
-import { encodeProtobufObject, encodeProtobufWatchEvent, groupVersionString, type JsonObject, type FieldSelector, type KubeObject, type LabelSelector, type Status } from '@portico/api';
+import { encodeProtobufObject, encodeProtobufWatchEvent, groupVersionString, toStatus, type JsonObject, type FieldSelector, type KubeObject, type LabelSelector, type Status } from '@portico/api';
 import type { ResourceDescriptor } from '@portico/registry';
 import type { TableWatch } from '../handlers/table';
 import type { FeedEvent } from './feed-event';
@@ -114,17 +114,14 @@ export class Watcher implements FeedListener {
   }
 
   private sendConverted(e: FeedEvent, d: Delivered, convert: (obj: KubeObject) => Promise<KubeObject>): void {
-    const stored: KubeObject = structuredClone(d.which === 'prev' ? (e.prev as KubeObject) : e.obj);
-    if (d.which === 'prev') stored.metadata = { ...(stored.metadata ?? {}), resourceVersion: String(e.rv) };
-    const converted = convert(stored);
+    const converted = convert(this.storedObject(e, d, true));
     this.converting = this.converting.then(async () => {
       let obj: KubeObject;
       try {
         obj = await converted;
       } catch (err) {
         if (this.ended) return;
-        const status = typeof err === 'object' && err !== null && 'status' in err ? (err as { status: Status }).status : undefined;
-        this.writeFrame(this.encode('ERROR', (status ?? { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: String(err), reason: 'InternalError', code: 500 }) as unknown as JsonObject));
+        this.writeFrame(this.encode('ERROR', toStatus(err) as unknown as JsonObject));
         this.end();
         return;
       }
@@ -133,6 +130,7 @@ export class Watcher implements FeedListener {
       else this.writeFrame(this.encode(d.type, obj as JsonObject));
     });
   }
+
 
   bookmark(rv: number, annotations?: Record<string, string>): void {
     if (this.ended || !this.o.allowBookmarks) return;
@@ -198,27 +196,30 @@ export class Watcher implements FeedListener {
     }
   }
 
+  /**
+   * The object a delivery carries, in storage form, copied when it may be changed. An object that
+   * stopped matching leaves as its previous state at the event's revision.
+   */
+  private storedObject(e: FeedEvent, d: Delivered, copy: boolean): KubeObject {
+    if (d.which === 'obj') return copy ? structuredClone(e.obj) : e.obj;
+    const prev = structuredClone(e.prev as KubeObject);
+    prev.metadata = { ...(prev.metadata ?? {}), resourceVersion: String(e.rv) };
+    return prev;
+  }
+
   private buildFrame(e: FeedEvent, d: Delivered): Buffer {
     const desc = this.o.desc;
-    if (this.o.protobuf) {
-      let obj: KubeObject = d.which === 'prev' ? structuredClone(e.prev as KubeObject) : e.obj;
-      if (d.which === 'prev') obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(e.rv) };
-      if (desc.fromStorage !== undefined) obj = desc.fromStorage(structuredClone(obj));
-      return this.encode(d.type, obj as JsonObject);
-    }
-    let raw: Buffer;
-    if (d.which === 'prev' || desc.fromStorage !== undefined) {
-      let obj: KubeObject = structuredClone(d.which === 'prev' ? (e.prev as KubeObject) : e.obj);
-      // An object that stopped matching leaves as its previous state at the event's revision.
-      if (d.which === 'prev') obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(e.rv) };
-      if (desc.fromStorage !== undefined) obj = desc.fromStorage(obj);
-      raw = Buffer.from(JSON.stringify(obj));
-    } else {
-      raw = e.object;
-    }
+    const converts = desc.fromStorage !== undefined;
+    const versioned = (): KubeObject => {
+      const obj = this.storedObject(e, d, converts);
+      return desc.fromStorage !== undefined ? desc.fromStorage(obj) : obj;
+    };
+    if (this.o.protobuf) return this.encode(d.type, versioned() as JsonObject);
+    const raw = d.which === 'prev' || converts ? Buffer.from(JSON.stringify(versioned())) : e.object;
     if (this.o.table !== undefined) return this.o.table.frame(d.type, raw);
     return Buffer.concat([Buffer.from(`{"type":"${d.type}","object":`), raw, Buffer.from('}\n')]);
   }
+
 
   /** One frame in the watcher's encoding (not for Table watches, which frame themselves). */
   private encode(type: string, object: JsonObject): Buffer {
