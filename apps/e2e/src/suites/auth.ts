@@ -9,16 +9,13 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kubectlBinaries, runKubectl, type RunResult } from '@portico/testing';
+import { kubectlBinaries, runKubectl } from '@portico/testing';
 import { SignJWT, exportJWK } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readKubeconfig, rawRequest, type KubeconfigCredentials } from '../support/https';
+import { describeRun } from '../support/kubectl-output';
 import { type Portico, WORKSPACE_ROOT } from '../support/portico';
 import { expectFailureStatus, uniqueSuffix } from '../support/status';
-
-function describeRun(r: RunResult): string {
-  return `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
-}
 
 async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;

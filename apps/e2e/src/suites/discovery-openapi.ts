@@ -8,15 +8,9 @@ import { join } from 'node:path';
 import { kubectlBinaries, runKubectl, type RunResult } from '@portico/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeconfigCredentials, rawRequest, readKubeconfig } from '../support/https';
+import { KUBECTL_VERSIONS } from '../support/kubectl-output';
 import type { Portico } from '../support/portico';
 import { uniqueSuffix } from '../support/status';
-
-type Binaries = Awaited<ReturnType<typeof kubectlBinaries>>;
-
-const VERSIONS = [
-  { label: 'kubectl 1.33', pick: (b: Binaries) => b.kubectl133 },
-  { label: 'kubectl 1.35', pick: (b: Binaries) => b.kubectl135 },
-];
 
 const aggregatedAccept =
   'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
@@ -91,7 +85,7 @@ export function discoveryOpenAPISuite(portico: () => Portico): void {
     });
   });
 
-  describe.each(VERSIONS)('$label with discovery and OpenAPI', ({ label, pick }) => {
+  describe.each(KUBECTL_VERSIONS)('$label with discovery and OpenAPI', ({ label, pick }) => {
     let bin = '';
     let dir = '';
     const suffix = `${label.replace(/\D/g, '')}-${uniqueSuffix()}`;

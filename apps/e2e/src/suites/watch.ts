@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, makeInformer, type Informer, type ObjectCache, type V1ConfigMap } from '@kubernetes/client-node';
 import { decodeProtobufObject } from '@portico/api';
-import { kubectlBinaries, runKubectl, type RunResult } from '@portico/testing';
+import { kubectlBinaries, runKubectl } from '@portico/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeconfigCredentials, rawRequest, readKubeconfig } from '../support/https';
+import { describeRun, KUBECTL_VERSIONS } from '../support/kubectl-output';
 import { cells, spawnKubectl } from '../support/kubectl-stream';
 import { eventually, sleep } from '../support/poll';
 import { expectFailureStatus, uniqueSuffix } from '../support/status';
@@ -77,21 +78,12 @@ export class Api {
 const names = (events: WatchEvent[]): string[] => events.map((e) => `${e.type} ${e.object.metadata?.name ?? ''}`);
 const has = (type: string, name: string) => (events: WatchEvent[]) => events.some((e) => e.type === type && e.object.metadata?.name === name);
 
-const KUBECTLS = [
-  { label: 'kubectl 1.33', pick: (b: Awaited<ReturnType<typeof kubectlBinaries>>) => b.kubectl133 },
-  { label: 'kubectl 1.35', pick: (b: Awaited<ReturnType<typeof kubectlBinaries>>) => b.kubectl135 },
-];
-
-function describeRun(r: RunResult): string {
-  return `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // kubectl get -w
 // ---------------------------------------------------------------------------------------------
 
 export function watchKubectlSuite(target: () => WatchTarget): void {
-  describe.each(KUBECTLS)('$label get -w', ({ label, pick }) => {
+  describe.each(KUBECTL_VERSIONS)('$label get -w', ({ label, pick }) => {
     let bin = '';
     let dir = '';
     let api: Api;
