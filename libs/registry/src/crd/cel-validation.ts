@@ -12,6 +12,7 @@
 import { Environment, Optional, celEnvironment, perCallCostLimit } from '@portico/cel';
 import { FieldPath, fieldErrors, goQuote, goStruct, type FieldError, type JsonObject, type KubeObject } from '@portico/api';
 import type { CustomResourceCelValidator } from './contract';
+import { jsonEqual, type JsonValue } from '../patch/json';
 
 /** kube's RuntimeCELCostBudget: what all the rules of one object may spend together. */
 export const runtimeCelCostBudget = 10_000_000;
@@ -767,14 +768,6 @@ function runRules(v: ValidatorNode, path: FieldPath, value: unknown, old: unknow
   }
 }
 
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  if (!isObj(a) || !isObj(b)) return false;
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k], b[k]));
-}
-
 /** maplist.go: old items of a map-type list, found by the key fields of a new item. */
 function correlatedItem(schema: Obj, oldList: unknown[] | undefined, item: unknown): unknown {
   if (oldList === undefined || schema['x-kubernetes-list-type'] !== 'map' || !isObj(item)) return undefined;
@@ -791,7 +784,7 @@ function correlatedItem(schema: Obj, oldList: unknown[] | undefined, item: unkno
 function walk(v: ValidatorNode, path: FieldPath, value: unknown, old: unknown, parentUnchanged: () => boolean, state: RunState): void {
   if (state.stopped || value === null || value === undefined) return;
   let memo: boolean | undefined;
-  const unchanged = old === undefined || old === null ? parentUnchanged : () => (memo ??= jsonEqual(value, old));
+  const unchanged = old === undefined || old === null ? parentUnchanged : () => (memo ??= jsonEqual(value as JsonValue, old as JsonValue));
   runRules(v, path, value, old, unchanged, state);
   // kube does not ratchet allOf by the node itself, only by its nearest correlated ancestor.
   for (const sub of v.allOf ?? []) if (!state.stopped) walk(sub, path, value, old, parentUnchanged, state);

@@ -11,6 +11,7 @@ import { pruneCustomResource, pruneUnknownFields } from './pruning';
 import { asResourceRoot, deepCopyJson, toStructural, type StructuralSchema } from './structural';
 import { validateEmbeddedResources, validateListSetsAndMaps } from './structural-validation';
 import { compileValueValidator } from './value-validation';
+import { jsonEqual } from '../patch/json';
 
 /** Compiles one CRD version's openAPIV3Schema; the result is meant to be cached with the CRD. */
 export function compileStructuralSchema(openAPIV3Schema: JsonObject): Pick<CompiledCustomResourceSchema, 'prune' | 'applyDefaults' | 'validate'> {
@@ -26,16 +27,6 @@ export function compileStructuralSchema(openAPIV3Schema: JsonObject): Pick<Compi
       ...validateListSetsAndMaps(root, structural, obj as Record<string, unknown>),
     ],
   };
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 const metaFields = new Set(['apiVersion', 'kind', 'metadata']);
@@ -118,7 +109,7 @@ function validateDefaults(
     } else {
       const pruned = deepCopyJson(def);
       pruneUnknownFields(pruned, s, s.embeddedResource);
-      if (!deepEqual(pruned, def)) errs.push(fieldErrors.invalid(String(defPath), goBadValue(def), 'must not have unknown fields'));
+      if (!jsonEqual(pruned, def)) errs.push(fieldErrors.invalid(String(defPath), goBadValue(def), 'must not have unknown fields'));
       const coerceErr = coerceTypeMeta(defPath, def, s, s.embeddedResource);
       const metaErrs = coerceErr === undefined ? validateEmbeddedResources(defPath, def, s, s.embeddedResource) : [];
       if (coerceErr !== undefined) errs.push(coerceErr);
