@@ -6,11 +6,12 @@
 // checked in storage before a create is refused. Like kube-apiserver with several replicas, an
 // admission replica that did not see the DELETE trusts its cache, which the bus keeps within
 // milliseconds of storage.
-import { failure, isPlainObject, StatusError, statusErrors } from '@portico/api';
+import { isPlainObject, statusErrors } from '@portico/api';
 import type { KubeObject } from '@portico/api';
 import type { StorageServicePort } from '@portico/proto';
 import type { Attributes, MutationPlugin, Operation } from '../attributes';
 import type { ObjectSource } from '../cache/resource-cache';
+import { getObject } from './cluster-state';
 
 /** kube's forceLiveLookupTTL. */
 const FORCE_LIVE_LOOKUP_MS = 30_000;
@@ -106,15 +107,7 @@ export class NamespaceLifecycle implements MutationPlugin {
   }
 
   private async getLive(name: string, deadline: number | undefined): Promise<KubeObject | undefined> {
-    const res = await this.storage.get(
-      { ref: { group: '', resource: 'namespaces', namespace: '', name }, resourceVersion: '' },
-      deadline !== undefined ? { deadline } : {},
-    );
-    if (res.status !== undefined) {
-      if (res.status.code === 404) return undefined;
-      throw new StatusError(failure(res.status.code, res.status.reason, res.status.message));
-    }
-    return JSON.parse(res.object.toString('utf8')) as KubeObject;
+    return getObject(this.storage, '', 'namespaces', '', name, deadline !== undefined ? { deadline } : {});
   }
 }
 

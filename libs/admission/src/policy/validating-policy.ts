@@ -8,6 +8,7 @@ import type { CallContext, EventBusPort, StorageServicePort } from '@portico/pro
 import { builtinResources } from '@portico/registry';
 import type { Attributes, ValidationPlugin } from '../attributes';
 import { objectSource, type ObjectSource } from '../cache/resource-cache';
+import { getObject } from '../plugins/cluster-state';
 import { compileCel, evaluateCel, fromCel, toCel, type CompileResult } from '@portico/cel';
 import { namespaceSelectorMatches, objectSelectorMatches, ruleMatches } from '../webhook/matching';
 import type { RuleWithOperations } from '../webhook/types';
@@ -255,9 +256,8 @@ export class ValidatingAdmissionPolicies implements ValidationPlugin {
     if (target.namespaced && namespace === '') throw new PolicyEvaluationError('cannot use namespaced paramRef in policy binding that matches cluster-scoped resources');
     let found: KubeObject[] = [];
     if (ref.name !== undefined && ref.name !== '') {
-      const res = await this.opts.storage.get({ ref: { group: target.group, resource: target.resource, namespace, name: ref.name }, resourceVersion: '' }, ctx);
-      if (res.status === undefined) found = [JSON.parse(res.object.toString('utf8')) as KubeObject];
-      else if (res.status.code !== 404) throw new StatusError(failure(res.status.code, res.status.reason, res.status.message));
+      const obj = await getObject(this.opts.storage, target.group, target.resource, namespace, ref.name, ctx);
+      if (obj !== undefined) found = [obj];
     } else {
       const res = await this.opts.storage.list(
         {

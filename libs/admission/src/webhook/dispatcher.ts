@@ -11,6 +11,7 @@ import { applyJsonPatch } from '@portico/registry';
 type JsonValue = Parameters<typeof applyJsonPatch>[0];
 import type { Attributes, MutationPlugin, Operation, ValidationPlugin } from '../attributes';
 import { objectSource, type ObjectSource } from '../cache/resource-cache';
+import { ctxOf, getObject } from '../plugins/cluster-state';
 import { compileCel, evaluateCel, toCel, type CompileResult } from '@portico/cel';
 import { CallingWebhookError, postReview, serviceResolverFromMap, webhookTarget, type ServiceResolver } from './client';
 import { isExemptFromWebhooks, namespaceSelectorMatches, objectSelectorMatches, webhookRulesMatch } from './matching';
@@ -49,15 +50,8 @@ export class WebhookSources {
 
   /** The namespace object (cached with a bus), undefined when it does not exist. */
   async namespace(name: string, ctx: CallContext): Promise<KubeObject | undefined> {
-    let ns: KubeObject | undefined;
-    if (this.namespaces !== undefined) {
-      ns = await this.namespaces.get('', name, ctx);
-    } else {
-      const res = await this.opts.storage.get({ ref: { group: '', resource: 'namespaces', namespace: '', name }, resourceVersion: '' }, ctx);
-      if (res.status === undefined) ns = JSON.parse(res.object.toString('utf8')) as KubeObject;
-      else if (res.status.code !== 404) throw new StatusError(failure(res.status.code, res.status.reason, res.status.message));
-    }
-    return ns;
+    if (this.namespaces !== undefined) return this.namespaces.get('', name, ctx);
+    return getObject(this.opts.storage, '', 'namespaces', '', name, ctx);
   }
 
   compile(expression: string): CompileResult {
@@ -83,7 +77,6 @@ interface Invocation {
   index: number;
 }
 
-const ctxOf = (a: Attributes): CallContext => (a.deadline !== undefined ? { deadline: a.deadline } : {});
 
 async function invocations(source: ObjectSource, a: Attributes): Promise<Invocation[]> {
   if (isExemptFromWebhooks(a)) return [];
