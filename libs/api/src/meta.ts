@@ -40,7 +40,6 @@ export interface ObjectMeta {
   selfLink?: string;
 }
 
-/** Any Kubernetes object: TypeMeta + ObjectMeta + the rest, kept as JSON. */
 /** metav1.ObjectMeta's JSON fields, in the order Go declares them (tables, pruning). */
 export const objectMetaFieldNames = [
   'name',
@@ -60,6 +59,7 @@ export const objectMetaFieldNames = [
   'managedFields',
 ] as const;
 
+/** Any Kubernetes object: TypeMeta + ObjectMeta + the rest, kept as JSON. */
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
