@@ -14,9 +14,7 @@ class EncodeError extends Error {}
 // Module-local copies of the wire types: run from source (tsx), each use of an imported binding
 // is a getter call, and these are used per field.
 const wireVarint = WireType.varint;
-const wireFixed64 = WireType.fixed64;
 const wireBytes = WireType.bytes;
-const wireFixed32 = WireType.fixed32;
 
 /** Encodes an object (with apiVersion and kind) as a protobuf body: magic + runtime.Unknown envelope. */
 export function encodeProtobufObject(obj: JsonObject): Uint8Array {
@@ -185,7 +183,7 @@ function writeField(w: ProtoWriter, f: FieldInfo, v: JsonValue | undefined, dept
         writeMessage(w, f.message, item, depth + 1);
         w.finish(m);
       } else if (!(f.scalar === 'bytes' && item === null)) {
-        writeScalar(w, 2, f.scalar as ProtoScalar, item, f.json);
+        writeScalar(w, 2, f.wire, f.scalar as ProtoScalar, item, f.json);
       }
       w.finish(at);
     }
@@ -208,7 +206,7 @@ function writeField(w: ProtoWriter, f: FieldInfo, v: JsonValue | undefined, dept
       for (const item of v) writeScalarValue(w, f.scalar as ProtoScalar, item, f.json);
       w.finish(at);
     } else {
-      for (const item of v) writeScalar(w, f.number, f.scalar as ProtoScalar, item, f.json);
+      for (const item of v) writeScalar(w, f.number, f.wire, f.scalar as ProtoScalar, item, f.json);
     }
     return;
   }
@@ -223,29 +221,12 @@ function writeField(w: ProtoWriter, f: FieldInfo, v: JsonValue | undefined, dept
   }
   const scalar = f.scalar as ProtoScalar;
   if (isNull && (f.pointer || scalar === 'bytes')) return;
-  writeScalar(w, f.number, scalar, v ?? null, f.json);
+  writeScalar(w, f.number, f.wire, scalar, v ?? null, f.json);
 }
 
-function wireOf(s: ProtoScalar): number {
-  switch (s) {
-    case 'double':
-    case 'fixed64':
-    case 'sfixed64':
-      return wireFixed64;
-    case 'float':
-    case 'fixed32':
-    case 'sfixed32':
-      return wireFixed32;
-    case 'string':
-    case 'bytes':
-      return wireBytes;
-    default:
-      return wireVarint;
-  }
-}
-
-function writeScalar(w: ProtoWriter, field: number, s: ProtoScalar, v: JsonValue | undefined, name: string): void {
-  w.tag(field, wireOf(s));
+/** A tagged scalar; `wire` is the field's precomputed FieldInfo.wire (a map field's is its values'). */
+function writeScalar(w: ProtoWriter, field: number, wire: number, s: ProtoScalar, v: JsonValue | undefined, name: string): void {
+  w.tag(field, wire);
   writeScalarValue(w, s, v ?? null, name);
 }
 
@@ -391,7 +372,7 @@ function writeSpecial(w: ProtoWriter, info: MessageInfo, v: JsonValue, depth: nu
     case 'schemaOrStringArray': {
       const schema = info.number.get(1)?.message as MessageInfo;
       if (Array.isArray(v)) {
-        for (const item of v) writeScalar(w, 2, 'string', item, 'property');
+        for (const item of v) writeScalar(w, 2, wireBytes, 'string', item, 'property');
       } else if (v !== null) writeEmbedded(w, 1, schema, v, depth);
       return;
     }
@@ -401,7 +382,7 @@ function writeSpecial(w: ProtoWriter, info: MessageInfo, v: JsonValue, depth: nu
       if (!Array.isArray(v)) throw new EncodeError(`${info.name}: expected an array`);
       for (const x of v) {
         if (item.message !== undefined) writeEmbedded(w, 1, item.message, x, depth);
-        else writeScalar(w, 1, item.scalar as ProtoScalar, x, 'items');
+        else writeScalar(w, 1, item.wire, item.scalar as ProtoScalar, x, 'items');
       }
       return;
     }
