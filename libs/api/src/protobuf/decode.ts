@@ -6,7 +6,7 @@
 import type { JsonObject, JsonValue } from '../meta';
 import { decodeJson } from '../serialization';
 import { isStatusError, statusErrors } from '../status';
-import { float32Json, formatGoDuration, formatRFC3339, goString, goZeroTimeUnixSeconds } from './go-values';
+import { asBuffer, float32Json, formatGoDuration, formatRFC3339, goString, goZeroTimeUnixSeconds } from './go-values';
 import { protobufMessageForKind, type FieldInfo, type MessageInfo, type ProtoScalar } from './table';
 import { int64Of, ProtoReader, ProtoWireError, uint64Of, WireType } from './wire';
 
@@ -184,11 +184,6 @@ function errorText(e: unknown): string {
 function checkTag(message: string, field: number, wire: number): void {
   if (wire === WireType.endGroup) throw new ProtoWireError(`proto: ${message}: wiretype end group for non-group`);
   if (field <= 0) throw new ProtoWireError(`proto: ${message}: illegal tag ${field} (wire type ${wire})`);
-}
-
-/** A Buffer view of the body, made once per decode, so that strings decode without a view each. */
-function asBuffer(buf: Uint8Array): Buffer {
-  return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 function newMsg(info: MessageInfo): MsgValue {

@@ -219,7 +219,8 @@ function utf8(b: Buffer, start: number, end: number): string {
   return utf8Slice === undefined ? b.toString('utf8', start, end) : utf8Slice.call(b, start, end);
 }
 
-function asBuffer(buf: Uint8Array): Buffer {
+/** A Buffer view of bytes (no copy); the decoder makes one per body so that strings decode without a view each. */
+export function asBuffer(buf: Uint8Array): Buffer {
   return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
