@@ -3,7 +3,7 @@
 // the gateway's feeds check it — each event names the one before it and progress ticks name the
 // last event — and anything that may have lost an event (a gap, a new publisher epoch, a bus
 // disruption) makes the cache List again. Without a bus (tests, a bare chain) every read Lists.
-import { StatusError, failure, type KubeObject } from '@portico/api';
+import type { KubeObject } from '@portico/api';
 import {
   ProgressMessage,
   WatchEventMessage,
@@ -14,6 +14,7 @@ import {
   type EventBusPort,
   type StorageServicePort,
 } from '@portico/proto';
+import { listObjects } from '../plugins/cluster-state';
 
 export interface ObjectSource {
   /** The current objects, sorted by namespace/name. */
@@ -27,24 +28,9 @@ const keyOf = (o: KubeObject): string => key(o.metadata?.namespace ?? '', o.meta
 const key = (namespace: string, name: string): string => `${namespace}/${name}`;
 
 async function listAll(storage: StorageServicePort, group: string, resource: string, ctx?: CallContext): Promise<{ items: KubeObject[]; rv: number }> {
-  const items: KubeObject[] = [];
-  let cont = '';
-  let rv = 0;
-  do {
-    const res = await storage.list(
-      { ref: { group, resource, namespace: '', name: '' }, resourceVersion: '', resourceVersionMatch: '', limit: '500', continue: cont, labelSelector: '', fieldSelector: '' },
-      ctx,
-    );
-    if (res.status !== undefined) {
-      // A resource the registry does not serve (yet) has no configuration.
-      if (res.status.code === 404) return { items: [], rv: 0 };
-      throw new StatusError(failure(res.status.code, res.status.reason, res.status.message));
-    }
-    for (const b of res.items) items.push(JSON.parse(Buffer.from(b).toString('utf8')) as KubeObject);
-    rv = Number(res.resourceVersion);
-    cont = res.continue;
-  } while (cont !== '');
-  return { items, rv };
+  // A resource the registry does not serve (yet) has no configuration: no items, revision 0.
+  const { items, resourceVersion } = await listObjects(storage, group, resource, '', ctx);
+  return { items, rv: Number(resourceVersion) };
 }
 
 function sorted(m: Map<string, KubeObject>): KubeObject[] {

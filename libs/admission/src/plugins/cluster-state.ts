@@ -14,7 +14,7 @@ export async function getObject(storage: StorageServicePort, group: string, reso
   return JSON.parse(res.object.toString('utf8')) as KubeObject;
 }
 
-export async function listObjects(storage: StorageServicePort, group: string, resource: string, namespace: string, ctx: CallContext): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+export async function listObjects(storage: StorageServicePort, group: string, resource: string, namespace: string, ctx?: CallContext): Promise<{ items: KubeObject[]; resourceVersion: string }> {
   const items: KubeObject[] = [];
   let cont = '';
   let resourceVersion = '';
