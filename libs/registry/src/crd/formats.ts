@@ -67,14 +67,15 @@ function isCIDR(s: string): boolean {
   return Number(bits) <= (family === 4 ? 32 : 128);
 }
 
+/** net.ParseMAC's accepted shapes, compiled once: per length, colon/dash then dot separated. */
+const macPatterns = [6, 8, 20].flatMap((octets) => [
+  new RegExp(`^(?:[0-9a-fA-F]{2}([:-])(?:[0-9a-fA-F]{2}\\1){${octets - 2}}[0-9a-fA-F]{2})$`),
+  new RegExp(`^(?:[0-9a-fA-F]{4}\\.){${octets / 2 - 1}}[0-9a-fA-F]{4}$`),
+]);
+
 /** net.ParseMAC: EUI-48, EUI-64 and 20-octet InfiniBand addresses, colon, dash or dot separated. */
 function isMAC(s: string): boolean {
-  for (const octets of [6, 8, 20]) {
-    const sep = `(?:[0-9a-fA-F]{2}([:-])(?:[0-9a-fA-F]{2}\\1){${octets - 2}}[0-9a-fA-F]{2})`;
-    if (new RegExp(`^${sep}$`).test(s)) return true;
-    if (new RegExp(`^(?:[0-9a-fA-F]{4}\\.){${octets / 2 - 1}}[0-9a-fA-F]{4}$`).test(s)) return true;
-  }
-  return false;
+  return macPatterns.some((p) => p.test(s));
 }
 
 /** url.ParseRequestURI: an absolute URI or an absolute path, no fragment. */
