@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startEtcd, type EtcdServer } from '@portico/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest, readKubeconfig, type KubeconfigCredentials, type RawResponse } from './support/https';
+import { describeResponse, rawRequestOrStatus0, readKubeconfig, type KubeconfigCredentials, type RawResponse } from './support/https';
+import { sleep, until } from './support/poll';
 import { startPortico, type Portico } from './support/portico';
 import { expectFailureStatus, uniqueSuffix } from './support/status';
 
@@ -22,30 +23,15 @@ let creds: KubeconfigCredentials;
 
 const ns = 'default';
 const cmPath = `/api/v1/namespaces/${ns}/configmaps`;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function configMap(name: string): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { k: 'v' } });
 }
 
-/** Polls `attempt` until `done` accepts its result or the deadline passes; returns the last result. */
-async function until<T>(attempt: () => Promise<T>, done: (r: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await attempt();
-    if (done(r) || Date.now() > deadline) return r;
-    await sleep(250);
-  }
-}
-
 /** A request that never throws: a transport failure or a client-side timeout becomes status 0. */
-async function send(method: string, path: string, body?: string, timeoutMs = 90_000): Promise<RawResponse> {
-  return rawRequest(creds, { method, path, ...(body !== undefined ? { body } : {}), timeoutMs }).catch(
-    (e: unknown): RawResponse => ({ status: 0, headers: {}, body: Buffer.from(e instanceof Error ? e.message : String(e)) }),
-  );
+function send(method: string, path: string, body?: string, timeoutMs = 90_000): Promise<RawResponse> {
+  return rawRequestOrStatus0(creds, { method, path, ...(body !== undefined ? { body } : {}), timeoutMs });
 }
-
-const describeResponse = (r: RawResponse): string => `${r.status} ${r.body.toString('utf8').slice(0, 500)}`;
 
 beforeAll(async () => {
   etcdDir = mkdtempSync(join(tmpdir(), 'portico-e2e-outage-etcd-'));

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@portico/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest, readKubeconfig, type KubeconfigCredentials, type RawResponse } from './support/https';
+import { describeResponse, rawRequestOrStatus0, readKubeconfig, type KubeconfigCredentials, type RawResponse } from './support/https';
+import { until } from './support/poll';
 import { testServers } from './support/portico';
 import { initCluster, kubeconfigFor, type ServiceProcess, startService } from './support/services';
 import { expectFailureStatus, uniqueSuffix } from './support/status';
@@ -23,25 +24,11 @@ let gateway: ServiceProcess | undefined;
 let creds: KubeconfigCredentials;
 
 const cmPath = '/api/v1/namespaces/default/configmaps';
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const configMap = (name: string): string => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { k: 'v' } });
-const describeResponse = (r: RawResponse): string => `${r.status} ${r.body.toString('utf8').slice(0, 500)}`;
 
 /** A request that never throws: a transport failure or a client-side timeout becomes status 0. */
 function send(method: string, path: string, body?: string, timeoutMs = 90_000): Promise<RawResponse> {
-  return rawRequest(creds, { method, path, ...(body !== undefined ? { body } : {}), timeoutMs }).catch(
-    (e: unknown): RawResponse => ({ status: 0, headers: {}, body: Buffer.from(e instanceof Error ? e.message : String(e)) }),
-  );
-}
-
-/** Polls `attempt` until `done` accepts its result or the deadline passes; returns the last result. */
-async function until<T>(attempt: () => Promise<T>, done: (r: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await attempt();
-    if (done(r) || Date.now() > deadline) return r;
-    await sleep(250);
-  }
+  return rawRequestOrStatus0(creds, { method, path, ...(body !== undefined ? { body } : {}), timeoutMs });
 }
 
 beforeAll(async () => {

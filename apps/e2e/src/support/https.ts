@@ -130,3 +130,13 @@ export function rawRequest(creds: KubeconfigCredentials, req: RawRequest): Promi
     r.end(body);
   });
 }
+
+/** `rawRequest` that never throws: a transport failure or a client-side timeout becomes status 0. */
+export function rawRequestOrStatus0(creds: KubeconfigCredentials, req: RawRequest): Promise<RawResponse> {
+  return rawRequest(creds, req).catch(
+    (e: unknown): RawResponse => ({ status: 0, headers: {}, body: Buffer.from(e instanceof Error ? e.message : String(e)) }),
+  );
+}
+
+/** A response's status and the start of its body, for an assertion's message. */
+export const describeResponse = (r: RawResponse): string => `${r.status} ${r.body.toString('utf8').slice(0, 500)}`;

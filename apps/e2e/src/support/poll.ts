@@ -20,3 +20,13 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     await sleep(everyMs);
   }
 }
+
+/** Polls `attempt` until `done` accepts its result or the deadline passes; returns the last result. */
+export async function until<T>(attempt: () => Promise<T>, done: (r: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await attempt();
+    if (done(r) || Date.now() > deadline) return r;
+    await sleep(250);
+  }
+}

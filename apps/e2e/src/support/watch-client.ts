@@ -5,6 +5,7 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rawRequest, type KubeconfigCredentials } from './https';
+import { sleep } from './poll';
 
 export interface WatchEvent {
   type: string;
@@ -180,8 +181,6 @@ export function keyOf(o: KubeObjectLike): string {
 export function rvOf(o: KubeObjectLike): number {
   return Number(o.metadata?.resourceVersion ?? NaN);
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export interface ReflectorOptions {
   /** The collection, e.g. /api/v1/namespaces/ns/configmaps or /api/v1/configmaps. */
