@@ -7,16 +7,14 @@ export { BootstrapAuthorizer } from './authorizer';
 export { anonymousUser, authenticatedGroup, mastersGroup, unauthenticatedGroup } from './user';
 export { RbacIndex, rbacResources, subjectAppliesTo, type RbacResource } from './rbac/rbac-index';
 export { RbacAuthorizer, type ResourceRuleInfo, type NonResourceRuleInfo } from './rbac/rbac-authorizer';
-export { ruleAllows, rulesAllow, type RequestAttributes } from './rbac/rule-match';
+export { ruleAllows, type RequestAttributes } from './rbac/rule-match';
 export { Informer, type InformerHandler, type InformerOptions } from './rbac/informer';
 export { AggregationController, aggregatedRules } from './rbac/aggregation';
 export type { PolicyRule, Subject, RoleRef, Role, ClusterRole, RoleBinding, ClusterRoleBinding } from './rbac/types';
 export {
   ServiceAccountTokens,
-  defaultIssuer as defaultServiceAccountIssuer,
   serviceAccountGroups,
   serviceAccountUsername,
-  splitServiceAccountUsername,
   type ServiceAccountTokenOptions,
 } from './serviceaccount/tokens';
 export { StaticTokenAuthenticator } from './token-file';

@@ -2,6 +2,7 @@
 // (rbac-informer.ts). k8s parity: pkg/registry/rbac/validation/rule.go (DefaultRuleResolver), read
 // from listers as kube-apiserver's RBAC authorizer does.
 import type { UserInfo } from '@portico/proto';
+import { serviceAccountUsername } from '../serviceaccount/tokens';
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef, Subject } from './types';
 
 export type RbacResource = 'roles' | 'rolebindings' | 'clusterroles' | 'clusterrolebindings';
@@ -12,8 +13,6 @@ export type RuleSource = string;
 
 /** Called per applicable rule (or resolution error); returning false stops the visit. */
 export type RuleVisitor = (source: RuleSource | undefined, rule: PolicyRule | undefined, err: string | undefined) => boolean;
-
-const saPrefix = 'system:serviceaccount:';
 
 function describeSubject(s: Subject, bindingNamespace: string): string {
   if (s.kind === 'ServiceAccount') {
@@ -33,7 +32,7 @@ export function subjectAppliesTo(user: UserInfo, s: Subject, namespace: string):
       // A RoleBinding may leave the namespace out: it means the binding's own namespace.
       const ns = s.namespace !== undefined && s.namespace !== '' ? s.namespace : namespace;
       if (ns === '') return false;
-      return user.username === `${saPrefix}${ns}:${s.name}`;
+      return user.username === serviceAccountUsername(ns, s.name);
     }
     default:
       return false;

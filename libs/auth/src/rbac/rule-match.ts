@@ -59,7 +59,3 @@ export function ruleAllows(a: RequestAttributes, rule: PolicyRule): boolean {
   }
   return verbMatches(rule, a.verb) && nonResourceURLMatches(rule, a.path);
 }
-
-export function rulesAllow(a: RequestAttributes, rules: readonly PolicyRule[]): boolean {
-  return rules.some((r) => ruleAllows(a, r));
-}

@@ -28,14 +28,6 @@ export function serviceAccountUsername(namespace: string, name: string): string 
   return `${serviceAccountUsernamePrefix}${namespace}:${name}`;
 }
 
-/** Splits `system:serviceaccount:<ns>:<name>`; undefined for any other user name. */
-export function splitServiceAccountUsername(username: string): { namespace: string; name: string } | undefined {
-  if (!username.startsWith(serviceAccountUsernamePrefix)) return undefined;
-  const parts = username.slice(serviceAccountUsernamePrefix.length).split(':');
-  if (parts.length !== 2 || parts[0] === '' || parts[1] === '') return undefined;
-  return { namespace: parts[0] as string, name: parts[1] as string };
-}
-
 /** The groups a service account's user is in (besides system:authenticated). */
 export function serviceAccountGroups(namespace: string): string[] {
   return [serviceAccountsGroup, `${serviceAccountsGroup}:${namespace}`];
