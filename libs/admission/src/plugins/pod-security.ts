@@ -38,6 +38,7 @@ function containersOf(spec: Obj): Named[] {
 const containerList = (names: readonly string[]): string => `${plural(names.length, 'container', 'containers')} ${quote(names)}`;
 
 const baselineCapabilities = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+const allowedSeLinuxTypes = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 const restrictedVolumeTypes = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
 const safeSysctls = new Set([
   'kernel.shm_rmid_forced',
@@ -214,8 +215,7 @@ const checks: Array<{ id: string; level: Level; overrides?: string; run: Check }
     id: 'seLinuxOptions',
     level: 'baseline',
     run: (s, cs) => {
-      const allowedTypes = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
-      const bad = (o: unknown) => isPlainObject(o) && (!allowedTypes.has(String(o['type'] ?? '')) || o['user'] !== undefined || o['role'] !== undefined);
+      const bad = (o: unknown) => isPlainObject(o) && (!allowedSeLinuxTypes.has(String(o['type'] ?? '')) || o['user'] !== undefined || o['role'] !== undefined);
       const details: string[] = [];
       if (bad(obj(s['securityContext'])['seLinuxOptions'])) details.push('pod set forbidden securityContext.seLinuxOptions');
       const cb = cs.filter((c) => bad(c.sc['seLinuxOptions'])).map((c) => c.name);
