@@ -175,8 +175,12 @@ function patchNonApply(c: PatchContext, live: KubeObject, warnings: string[]): K
   obj.kind = desc.kind;
   // Fields the stored object already had are not the patch's doing (kube-apiserver never stores
   // undeclared fields, so there it makes no difference).
-  const known = new Set(findUnknownFields(desc, live as JsonObject));
-  const unknown = findUnknownFields(desc, obj as JsonObject).filter((p) => !known.has(p));
+  // The live object is only walked when the result has undeclared fields at all (rarely).
+  let unknown = findUnknownFields(desc, obj as JsonObject);
+  if (unknown.length > 0) {
+    const known = new Set(findUnknownFields(desc, live as JsonObject));
+    unknown = unknown.filter((p) => !known.has(p));
+  }
   if (unknown.length > 0) {
     if (c.fieldValidation === 'Strict') throw invalidPatchResult(shown(), strictDecodingErrorText(unknown));
     if (c.fieldValidation === 'Warn') warnings.push(...unknown.map((p) => `unknown field ${JSON.stringify(p)}`));
