@@ -2,8 +2,9 @@
 // same client suites as the distributed shape (watch-distributed.spec.ts), each on a Portico
 // started with the flags it needs to stay short: bookmarks every second, watches that the server
 // ends after 2-4 s, compaction every second.
-import { afterAll, beforeAll, describe } from 'vitest';
-import { type Portico, startPortico } from './support/portico';
+import { describe } from 'vitest';
+import type { Portico } from './support/portico';
+import { describeWithPortico } from './support/with-portico';
 import {
   watchBadInputSuite,
   watchCompactionSuite,
@@ -13,22 +14,9 @@ import {
   watchRawSuite,
 } from './suites/watch';
 
-function withPortico(title: string, args: string[], suites: (current: () => Portico) => void): void {
-  describe(title, () => {
-    let portico: Portico | undefined;
-    const current = (): Portico => {
-      if (!portico) throw new Error(`portico (embedded ${args.join(' ')}) did not start; see the first failure`);
-      return portico;
-    };
-    beforeAll(async () => {
-      portico = await startPortico('embedded', { args });
-    });
-    afterAll(async () => {
-      await portico?.stop(5_000);
-    });
-    suites(current);
-  });
-}
+/** A Portico of its own, started with `args`, for one group of suites. */
+const withPortico = (title: string, args: string[], suites: (current: () => Portico) => void): void =>
+  describeWithPortico(title, 'embedded', suites, { args });
 
 describe('portico (embedded): watch', () => {
   withPortico('bookmarks every second', ['--watch-bookmark-interval', '1'], (current) => {

@@ -8,6 +8,8 @@ export interface WithPorticoOptions {
    * own last words, not only as refused connections.
    */
   checkAlive?: boolean;
+  /** Extra arguments for `start` / `start-distributed`. */
+  args?: string[];
 }
 
 /** `describe(title)` with one Portico of `shape`, which `suites` get through `current()`. */
@@ -15,7 +17,7 @@ export function describeWithPortico(title: string, shape: Shape, suites: (curren
   describe(title, () => {
     let portico: Portico | undefined;
     beforeAll(async () => {
-      portico = await startPortico(shape);
+      portico = await startPortico(shape, options.args ? { args: options.args } : {});
     });
     afterAll(async () => {
       await portico?.stop(5_000);
