@@ -45,6 +45,19 @@ export function compileCel(expression: string): CompileResult {
   }
 }
 
+const compiled = new Map<string, CompileResult>();
+
+/** compileCel, remembered per expression text (bounded: past 10,000 expressions the memo starts over). */
+export function compileCelCached(expression: string): CompileResult {
+  let c = compiled.get(expression);
+  if (c === undefined) {
+    if (compiled.size > 10_000) compiled.clear();
+    c = compileCel(expression);
+    compiled.set(expression, c);
+  }
+  return c;
+}
+
 function firstLine(s: string): string {
   return s.split('\n')[0]?.trim() ?? s;
 }

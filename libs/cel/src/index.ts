@@ -2,6 +2,7 @@ export {
   CelEvaluationError,
   celEnvironment,
   compileCel,
+  compileCelCached,
   evaluateCel,
   fromCel,
   maxCelExpressionLength,

@@ -9,7 +9,7 @@ import { builtinResources } from '@portico/registry';
 import type { Attributes, ValidationPlugin } from '../attributes';
 import { objectSource, type ObjectSource } from '../cache/resource-cache';
 import { getObject } from '../plugins/cluster-state';
-import { compileCel, evaluateCel, fromCel, toCel, type CompileResult } from '@portico/cel';
+import { compileCelCached, evaluateCel, fromCel, toCel } from '@portico/cel';
 import { namespaceSelectorMatches, objectSelectorMatches, ruleMatches } from '../webhook/matching';
 import type { RuleWithOperations } from '../webhook/types';
 
@@ -85,7 +85,6 @@ export class ValidatingAdmissionPolicies implements ValidationPlugin {
   readonly name = 'ValidatingAdmissionPolicy';
   private readonly policies: ObjectSource;
   private readonly bindings: ObjectSource;
-  private readonly compiled = new Map<string, CompileResult>();
   private kinds: Map<string, { group: string; resource: string; namespaced: boolean }> | undefined;
 
   constructor(
@@ -105,18 +104,8 @@ export class ValidatingAdmissionPolicies implements ValidationPlugin {
     this.bindings.close();
   }
 
-  private compile(expression: string): CompileResult {
-    let c = this.compiled.get(expression);
-    if (c === undefined) {
-      if (this.compiled.size > 10_000) this.compiled.clear();
-      c = compileCel(expression);
-      this.compiled.set(expression, c);
-    }
-    return c;
-  }
-
   private eval(expression: string, vars: Record<string, unknown>): unknown {
-    const c = this.compile(expression);
+    const c = compileCelCached(expression);
     if (c.program === undefined) throw new PolicyEvaluationError(`compilation error: ${c.error}`);
     try {
       return evaluateCel(c.program, vars);

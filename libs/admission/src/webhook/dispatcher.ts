@@ -12,7 +12,7 @@ type JsonValue = Parameters<typeof applyJsonPatch>[0];
 import type { Attributes, MutationPlugin, Operation, ValidationPlugin } from '../attributes';
 import { objectSource, type ObjectSource } from '../cache/resource-cache';
 import { ctxOf, getObject } from '../plugins/cluster-state';
-import { compileCel, evaluateCel, toCel, type CompileResult } from '@portico/cel';
+import { compileCelCached, evaluateCel, toCel } from '@portico/cel';
 import { CallingWebhookError, postReview, serviceResolverFromMap, webhookTarget, type ServiceResolver } from './client';
 import { isExemptFromWebhooks, namespaceSelectorMatches, objectSelectorMatches, webhookRulesMatch } from './matching';
 import type { Webhook, WebhookConfiguration } from './types';
@@ -26,14 +26,13 @@ export interface WebhookSourceOptions {
 
 const group = 'admissionregistration.k8s.io';
 
-/** What both dispatchers share: configurations, namespaces (for namespaceSelector), compiled CEL. */
+/** What both dispatchers share: configurations and namespaces (for namespaceSelector). */
 export class WebhookSources {
   readonly mutating: ObjectSource;
   readonly validating: ObjectSource;
   /** Namespaces kept current from the bus; undefined without one. */
   readonly namespaces: ObjectSource | undefined;
   readonly resolve: ServiceResolver;
-  private readonly compiled = new Map<string, CompileResult>();
 
   constructor(private readonly opts: WebhookSourceOptions) {
     this.mutating = objectSource(opts.storage, opts.bus, group, 'mutatingwebhookconfigurations');
@@ -52,16 +51,6 @@ export class WebhookSources {
   async namespace(name: string, ctx: CallContext): Promise<KubeObject | undefined> {
     if (this.namespaces !== undefined) return this.namespaces.get('', name, ctx);
     return getObject(this.opts.storage, '', 'namespaces', '', name, ctx);
-  }
-
-  compile(expression: string): CompileResult {
-    let c = this.compiled.get(expression);
-    if (c === undefined) {
-      if (this.compiled.size > 10_000) this.compiled.clear();
-      c = compileCel(expression);
-      this.compiled.set(expression, c);
-    }
-    return c;
   }
 
   close(): void {
@@ -213,7 +202,7 @@ async function invoke(
     const vars = toCel({ object: object ?? null, oldObject: a.oldObject ?? null, request }) as Record<string, unknown>;
     const errors: string[] = [];
     for (const mc of h.matchConditions ?? []) {
-      const c = sources.compile(mc.expression);
+      const c = compileCelCached(mc.expression);
       if (c.program === undefined) {
         errors.push(`compilation failed for matchCondition ${JSON.stringify(mc.name)}: ${c.error}`);
         continue;
