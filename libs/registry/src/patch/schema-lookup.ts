@@ -2,11 +2,6 @@
 // metadata (x-kubernetes-patch-strategy / -merge-key) read off the property that names the field.
 import { openapiSchemaNameForKind, openapiSchemas, type SchemaNode } from '../generated';
 
-/** The definition a ref names, or undefined for a ref the tables do not hold. */
-export function resolveRef(name: string): SchemaNode | undefined {
-  return openapiSchemas[name];
-}
-
 /** Follows refs until a node with a body; the referencing node's own extensions are not merged in. */
 export function resolveNode(node: SchemaNode | undefined, defs: Readonly<Record<string, SchemaNode>> = openapiSchemas): SchemaNode | undefined {
   let n = node;

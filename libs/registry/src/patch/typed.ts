@@ -383,10 +383,6 @@ export interface Comparison {
   added: FieldSet;
 }
 
-export function isSame(c: Comparison): boolean {
-  return c.removed.empty() && c.modified.empty() && c.added.empty();
-}
-
 interface Walker {
   path: PathElement[];
   inLeaf: boolean;
