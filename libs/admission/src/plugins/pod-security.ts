@@ -346,7 +346,7 @@ export class PodSecurity implements ValidationPlugin {
       if (spec === undefined) return;
       if (a.operation === 'UPDATE' && a.oldObject !== undefined && JSON.stringify(templateSpec(a, a.oldObject)) === JSON.stringify(spec)) return;
     }
-    const ns = await this.namespaceObject(a.namespace, a.deadline !== undefined ? { deadline: a.deadline } : {});
+    const ns = await this.namespaceObject(a.namespace, ctxOf(a));
     const labels = (ns?.metadata?.labels ?? {}) as Record<string, string>;
     const enforce = policyFor(labels, 'enforce');
     const audit = policyFor(labels, 'audit');

@@ -8,7 +8,7 @@ import type { CallContext, EventBusPort, StorageServicePort } from '@portico/pro
 import { builtinResources } from '@portico/registry';
 import type { Attributes, ValidationPlugin } from '../attributes';
 import { objectSource, type ObjectSource } from '../cache/resource-cache';
-import { getObject } from '../plugins/cluster-state';
+import { ctxOf, getObject } from '../plugins/cluster-state';
 import { compileCelCached, evaluateCel, fromCel, toCel } from '@portico/cel';
 import { namespaceSelectorMatches, objectSelectorMatches, ruleMatches } from '../webhook/matching';
 import type { RuleWithOperations } from '../webhook/types';
@@ -116,11 +116,11 @@ export class ValidatingAdmissionPolicies implements ValidationPlugin {
 
   /** Any binding at all (cached): matching is left to validate, which sees the final object. */
   async mayApply(a: Attributes): Promise<boolean> {
-    return (await this.bindings.list(a.deadline !== undefined ? { deadline: a.deadline } : {})).length > 0;
+    return (await this.bindings.list(ctxOf(a))).length > 0;
   }
 
   async validate(a: Attributes): Promise<void> {
-    const ctx: CallContext = a.deadline !== undefined ? { deadline: a.deadline } : {};
+    const ctx = ctxOf(a);
     const bindings = (await this.bindings.list(ctx)) as readonly Binding[];
     if (bindings.length === 0) return;
     const policies = new Map(((await this.policies.list(ctx)) as readonly Policy[]).map((p) => [p.metadata?.name ?? '', p]));
