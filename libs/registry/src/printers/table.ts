@@ -33,8 +33,6 @@ export interface ToTableOptions {
   resource?: GroupResource;
 }
 
-const objectMetaKeys = objectMetaFieldNames;
-
 const isEmpty = (v: unknown): boolean =>
   v === undefined ||
   v === null ||
@@ -51,7 +49,7 @@ const isEmpty = (v: unknown): boolean =>
 export function partialObjectMetadata(obj: KubeObject, version: TableVersion = 'v1'): JsonObject {
   const m = isPlainObject(obj.metadata) ? (obj.metadata as Record<string, unknown>) : {};
   const metadata: Record<string, unknown> = {};
-  for (const key of objectMetaKeys) {
+  for (const key of objectMetaFieldNames) {
     const v = m[key];
     if (key === 'creationTimestamp') metadata[key] = v ?? null;
     // Pointers keep zero values; everything else is omitempty.
